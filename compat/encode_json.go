@@ -1,0 +1,52 @@
+package compat
+
+import (
+	"encoding/json"
+	"io"
+)
+
+// jsonReport and jsonFinding fix the field order of the JSON contract
+// (docs/cli.md); encoding/json writes struct fields in declaration order.
+type jsonReport struct {
+	Verdict  Class         `json:"verdict"`
+	Findings []jsonFinding `json:"findings"`
+}
+
+type jsonFinding struct {
+	Rule       string          `json:"rule"`
+	Class      Class           `json:"class"`
+	Backward   bool            `json:"backward"`
+	Forward    bool            `json:"forward"`
+	Kind       Kind            `json:"kind"`
+	Subject    string          `json:"subject"`
+	Message    string          `json:"message"`
+	Old        *Position       `json:"old,omitempty"`
+	New        *Position       `json:"new,omitempty"`
+	ReadersLag bool            `json:"readers_lag,omitempty"`
+	Operations []OperationRef  `json:"operations,omitempty"`
+	Hazards    []Hazard        `json:"hazards,omitempty"`
+	Witness    json.RawMessage `json:"witness,omitempty"`
+	Advice     []string        `json:"advice,omitempty"`
+	Suppressed string          `json:"suppressed,omitempty"`
+}
+
+// MarshalJSON encodes the report exactly as the CLI's `--format json` does.
+func (r *Report) MarshalJSON() ([]byte, error) {
+	out := jsonReport{Verdict: r.Verdict(), Findings: make([]jsonFinding, 0, len(r.Findings))}
+	for _, f := range r.Findings {
+		out.Findings = append(out.Findings, jsonFinding{
+			Rule: f.Rule, Class: f.Class(), Backward: f.Backward, Forward: f.Forward,
+			Kind: f.Kind, Subject: f.Subject, Message: f.Message, Old: f.Old, New: f.New,
+			ReadersLag: f.ReadersLag, Operations: f.Operations, Hazards: f.Hazards,
+			Witness: f.Witness, Advice: f.Advice, Suppressed: f.Suppressed,
+		})
+	}
+	return json.Marshal(out)
+}
+
+func encodeJSON(w io.Writer, r *Report, _ EncodeOptions) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}

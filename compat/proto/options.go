@@ -1,0 +1,40 @@
+package proto
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Encoding is a protobuf encoding whose compatibility is judged.
+type Encoding string
+
+// The encodings compatcheck judges. Binary wire format and the canonical JSON mapping
+// break under different changes: renaming a field breaks JSON only.
+const (
+	Wire Encoding = "wire"
+	JSON Encoding = "json"
+)
+
+// Options tunes the protobuf comparison. The zero value judges both encodings with
+// readers that ignore unknown JSON field names.
+type Options struct {
+	// Encodings lists the encodings that must stay compatible; empty means both.
+	Encodings []Encoding
+	// StrictJSONReaders declares JSON readers that reject unknown field names and enum
+	// values, which makes every added field or enum value read-tolerant under JSON.
+	StrictJSONReaders bool
+}
+
+// ParseEncodings reads a comma-separated list such as "wire,json".
+func ParseEncodings(s string) ([]Encoding, error) {
+	var out []Encoding
+	for _, part := range strings.Split(s, ",") {
+		switch e := Encoding(strings.ToLower(strings.TrimSpace(part))); e {
+		case Wire, JSON:
+			out = append(out, e)
+		default:
+			return nil, fmt.Errorf("unknown protobuf encoding %q (want wire, json or wire,json)", part)
+		}
+	}
+	return out, nil
+}

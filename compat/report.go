@@ -1,0 +1,133 @@
+package compat
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Report is the result of comparing two versions of a contract: its findings in a
+// deterministic order.
+type Report struct {
+	Findings []Finding
+}
+
+// NewReport returns a report holding findings in their canonical order.
+func NewReport(findings []Finding) *Report {
+	r := &Report{Findings: findings}
+	r.Sort()
+	return r
+}
+
+// Add appends findings; call Sort before encoding.
+func (r *Report) Add(f ...Finding) { r.Findings = append(r.Findings, f...) }
+
+// Merge appends the findings of other reports and restores the canonical order.
+func (r *Report) Merge(others ...*Report) {
+	for _, o := range others {
+		if o != nil {
+			r.Findings = append(r.Findings, o.Findings...)
+		}
+	}
+	r.Sort()
+}
+
+// Sort puts findings in the canonical order: by file, line and column of their shown
+// position (new side first, old side for deletions), then rule, subject and message. Two
+// runs over the same inputs therefore encode to the same bytes whatever order an engine
+// found things in.
+func (r *Report) Sort() {
+	slices.SortStableFunc(r.Findings, compareFindings)
+	r.Findings = slices.CompactFunc(r.Findings, func(a, b Finding) bool {
+		return compareFindings(a, b) == 0 && a.Class() == b.Class()
+	})
+}
+
+func compareFindings(a, b Finding) int {
+	pa, pb := a.Pos(), b.Pos()
+	if c := cmp.Compare(pa.File, pb.File); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(pa.Line, pb.Line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(pa.Column, pb.Column); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Subject, b.Subject); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Message, b.Message)
+}
+
+// Verdict is the highest class among the findings that are not suppressed, or None.
+func (r *Report) Verdict() Class {
+	v := None
+	for _, f := range r.Findings {
+		if f.Suppressed == "" && f.Class() > v {
+			v = f.Class()
+		}
+	}
+	return v
+}
+
+// Count returns how many unsuppressed findings have class c.
+func (r *Report) Count(c Class) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Suppressed == "" && f.Class() == c {
+			n++
+		}
+	}
+	return n
+}
+
+// Policy decides which findings fail a check. The zero Policy fails on breaking findings,
+// which is the CLI's default.
+type Policy struct {
+	// FailOn is the lowest class that fails. None means nothing fails on class alone, and
+	// the zero value means Breaking.
+	FailOn Class
+	// failOnSet records that FailOn was chosen, so the zero value can mean Breaking.
+	failOnSet bool
+	// Require, when set, also fails every finding that lacks the answers a schema
+	// registry compatibility mode demands (see [Requirement]).
+	Require Requirement
+	// Hazards fails every finding that carries a hazard.
+	Hazards bool
+}
+
+// FailOn returns a Policy that fails on findings of class c or higher; FailOn(None)
+// fails on nothing.
+func FailOn(c Class) Policy { return Policy{FailOn: c, failOnSet: true} }
+
+// Fails reports whether the finding fails the policy. Suppressed findings never fail.
+func (p Policy) Fails(f Finding) bool {
+	if f.Suppressed != "" {
+		return false
+	}
+	threshold := p.FailOn
+	if !p.failOnSet && threshold == None {
+		threshold = Breaking
+	}
+	if threshold != None && f.Class() >= threshold {
+		return true
+	}
+	if !p.Require.Satisfied(f) {
+		return true
+	}
+	return p.Hazards && len(f.Hazards) > 0
+}
+
+// Failures returns the findings that fail the policy, in report order.
+func (r *Report) Failures(p Policy) []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if p.Fails(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
