@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -15,8 +16,14 @@ const maxTextOperations = 5
 // indented detail lines and a closing verdict line.
 func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 	bw := bufio.NewWriter(w)
+	// Group by the path shown, which differs between an old and a new file of the same
+	// relative name; within a file the report's canonical order is kept.
+	findings := slices.Clone(r.Findings)
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		return strings.Compare(opts.displayPos(a).File, opts.displayPos(b).File)
+	})
 	lastFile := "\x00"
-	for _, f := range r.Findings {
+	for _, f := range findings {
 		p := opts.displayPos(f)
 		if p.File != lastFile {
 			if lastFile != "\x00" {

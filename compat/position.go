@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
 )
 
@@ -61,6 +62,10 @@ func (s Source) DisplayPath(file string) string {
 	}
 	if file == "" || file == "." {
 		return s.Name
+	}
+	if !fs.ValidPath(file) {
+		// Keep an escaping path as written, so the message shows what was refused.
+		return s.Name + "/" + file
 	}
 	return path.Join(s.Name, file)
 }

@@ -1,0 +1,18 @@
+// Command compatcheck compares two versions of a contract (protobuf, JSON Schema, OpenAPI or
+// PostgreSQL migrations) and says how each change behaves while both versions are live:
+// additive, read-tolerant or breaking.
+//
+// Usage:
+//
+//	compatcheck [flags] OLD NEW
+//	compatcheck rules [--format text|json|markdown]
+//
+// Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when the inputs
+// or flags could not be used (one line on stderr says what and where). See docs/cli.md.
+package main
+
+import (
+	"os"
+)
+
+func main() { os.Exit(Main()) }

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/compatcheck/compatcheck/compat"
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "regenerate docs/rules.md")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"compatcheck": func() { os.Exit(Main()) },
+	})
+}
+
+// TestScripts runs the CLI scripts in testdata/script: exit statuses, formats and error
+// messages as docs/cli.md promises them.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			// The demo contracts of the README's quick start, so scripts can run it.
+			env.Setenv("DEMO", mustAbs(t, filepath.Join("..", "..", "testdata", "demo")))
+			env.Setenv("EXAMPLES", mustAbs(t, filepath.Join("..", "..", "testdata", "examples")))
+			return nil
+		},
+	})
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	abs, err := filepath.Abs(p)
+	require.NoError(t, err)
+	return abs
+}
+
+// TestRuleReference fails when docs/rules.md is not what the registry generates, so the
+// reference can never drift from the rules. Regenerate with -update.
+func TestRuleReference(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, compat.WriteRuleReference(&buf, compat.Rules()))
+	file := filepath.Join("..", "..", "docs", "rules.md")
+	if *update {
+		require.NoError(t, os.WriteFile(file, buf.Bytes(), 0o644))
+	}
+	got, err := os.ReadFile(file)
+	require.NoError(t, err)
+	if !bytes.Equal(got, buf.Bytes()) {
+		t.Fatalf("docs/rules.md is stale; run: go test ./cmd/compatcheck -run TestRuleReference -update")
+	}
+}
+
+// TestEveryRuleDocumented checks what the registry cannot: that every engine declared
+// rules, and every rule has an example on both sides unless it is about something that
+// exists on one side only.
+func TestEveryRuleDocumented(t *testing.T) {
+	kinds := map[compat.Kind]int{}
+	for _, r := range compat.Rules() {
+		kinds[r.Kind]++
+		require.NotEmpty(t, r.Title, r.ID)
+		require.NotEmpty(t, r.Why, r.ID)
+		require.NotEmpty(t, r.Safe, r.ID)
+		require.True(t, r.Old != "" || r.New != "", "%s has no example", r.ID)
+	}
+	for _, k := range []compat.Kind{compat.KindProto, compat.KindJSONSchema, compat.KindOpenAPI, compat.KindSQL} {
+		require.NotZero(t, kinds[k], "no rules registered for %s", k)
+	}
+}

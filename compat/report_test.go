@@ -1,0 +1,56 @@
+package compat
+
+import (
+	"bytes"
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func sampleFindings() []Finding {
+	return []Finding{
+		{Rule: "FIELD_NUMBER_CHANGED", Kind: KindProto, Subject: "shop.v1.Order.note",
+			Message: "field note changed number from 2 to 3", Old: Pos("a.proto", 3, 3), New: Pos("a.proto", 3, 3)},
+		{Rule: "ENUM_VALUE_ADDED", Backward: true, Kind: KindProto, Subject: "shop.v1.Status.CANCELLED",
+			Message: "enum value CANCELLED added", New: Pos("a.proto", 9, 3),
+			Advice: []string{"Release readers that handle CANCELLED.", "Then release writers that emit it."}},
+		{Rule: "FIELD_ADDED", Backward: true, Forward: true, Kind: KindProto, Subject: "shop.v1.Order.gift",
+			Message: "field gift added", New: Pos("b.proto", 1, 1)},
+		{Rule: "MESSAGE_DELETED", Kind: KindProto, Subject: "shop.v1.Gone",
+			Message: "message Gone deleted", Old: Pos("a.proto", 20, 1)},
+	}
+}
+
+func TestReportOrderIsCanonical(t *testing.T) {
+	want := NewReport(sampleFindings())
+	var wantJSON bytes.Buffer
+	require.NoError(t, Encode(&wantJSON, want, "json", EncodeOptions{}))
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 20; i++ {
+		shuffled := sampleFindings()
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		var got bytes.Buffer
+		require.NoError(t, Encode(&got, &Report{Findings: shuffled}, "json", EncodeOptions{}))
+		require.Equal(t, wantJSON.String(), got.String())
+	}
+}
+
+func TestVerdict(t *testing.T) {
+	r := NewReport(sampleFindings())
+	assert.Equal(t, Breaking, r.Verdict())
+	assert.Equal(t, 2, r.Count(Breaking))
+	assert.Equal(t, 1, r.Count(ReadTolerant))
+	assert.Equal(t, None, (&Report{}).Verdict())
+	// Suppressed findings count toward nothing.
+	sup := NewReport([]Finding{{Rule: "X", Suppressed: "accepted: table is empty"}})
+	assert.Equal(t, None, sup.Verdict())
+	assert.Empty(t, sup.Failures(Policy{}))
+}
+
+func TestSortDropsExactDuplicates(t *testing.T) {
+	f := sampleFindings()[0]
+	r := NewReport([]Finding{f, f})
+	assert.Len(t, r.Findings, 1)
+}
