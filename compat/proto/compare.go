@@ -2,13 +2,292 @@ package proto
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// Compare compares two versions of a contract. SCAFFOLD: replaced by the engine's real
-// implementation before this package is called done.
-func Compare(ctx context.Context, old, new compat.Source, opts Options) (*compat.Report, error) {
-	return nil, errors.New("proto engine: not implemented yet")
+// Compare compiles both versions of a protobuf contract and reports every change with its
+// class under the selected encodings. Only files whose content differs between the
+// versions (and the files they import) are compiled: an unchanged file declares unchanged
+// elements, and a change to a type it references is reported where that type is declared.
+func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *compat.Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rep, err = nil, fmt.Errorf("proto: internal error (please report): %v", r)
+		}
+	}()
+	c, err := newComparer(opts)
+	if err != nil {
+		return nil, err
+	}
+	var oldTree, newTree *tree
+	if oldTree, err = loadTree(old); err != nil {
+		return nil, err
+	}
+	if newTree, err = loadTree(new); err != nil {
+		return nil, err
+	}
+	oldChanged, newChanged := changedFiles(oldTree, newTree)
+	if len(oldChanged) == 0 && len(newChanged) == 0 {
+		return compat.NewReport(nil), nil
+	}
+	// Both sides compile at once; an error of OLD is reported before one of NEW so that
+	// the result does not depend on which finished first.
+	var oldErr, newErr error
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		c.old, oldErr = compileSide(gctx, oldTree, oldChanged)
+		return nil
+	})
+	g.Go(func() error {
+		c.new, newErr = compileSide(gctx, newTree, newChanged)
+		return nil
+	})
+	_ = g.Wait()
+	if oldErr != nil {
+		return nil, oldErr
+	}
+	if newErr != nil {
+		return nil, newErr
+	}
+	c.run()
+	return compat.NewReport(c.findings), nil
+}
+
+// answers holds B and F per encoding.
+type answers struct {
+	wireB, wireF, jsonB, jsonF bool
+}
+
+// both returns answers that are the same in both encodings.
+func both(b, f bool) answers { return answers{b, f, b, f} }
+
+// comparer holds one comparison's state.
+type comparer struct {
+	opts       Options
+	wire, json bool
+	old, new   *side
+	shapes     *shapes
+	findings   []compat.Finding
+	// oldIndex and newIndex hold the elements declared in each side's changed files.
+	oldIndex, newIndex *index
+	// pkgRename maps an OLD package to the NEW one, for files that changed package.
+	pkgRename map[protoreflect.FullName]protoreflect.FullName
+	// reported marks OLD types whose disappearance is already reported (a deleted file
+	// summarizes its types), so they are not reported again.
+	reported map[protoreflect.FullName]bool
+}
+
+func newComparer(opts Options) (*comparer, error) {
+	c := &comparer{opts: opts, shapes: newShapes(), reported: map[protoreflect.FullName]bool{},
+		pkgRename: map[protoreflect.FullName]protoreflect.FullName{}}
+	if len(opts.Encodings) == 0 {
+		c.wire, c.json = true, true
+	}
+	for _, e := range opts.Encodings {
+		switch e {
+		case Wire:
+			c.wire = true
+		case JSON:
+			c.json = true
+		default:
+			return nil, fmt.Errorf("unknown protobuf encoding %q (want wire, json or wire,json)", e)
+		}
+	}
+	return c, nil
+}
+
+func (c *comparer) run() {
+	c.oldIndex = buildIndex(c.old)
+	c.newIndex = buildIndex(c.new)
+	c.compareFiles()
+	c.compareMessages()
+	c.compareEnums()
+	c.compareServices()
+	c.compareExtensions()
+}
+
+// emit reports a finding of rule r. The answers are combined over the encodings that are
+// both selected and in the rule's scope; a rule outside every selected encoding is not
+// reported. Advice is attached to every finding that is not additive.
+func (c *comparer) emit(r *compat.Rule, a answers, subject, message string, oldPos, newPos *compat.Position) {
+	inWire := c.wire && strings.Contains(r.Scope, "wire")
+	inJSON := c.json && strings.Contains(r.Scope, "json")
+	if !inWire && !inJSON {
+		return
+	}
+	f := r.Finding(subject, message)
+	f.Backward, f.Forward = true, true
+	if inWire {
+		f.Backward, f.Forward = f.Backward && a.wireB, f.Forward && a.wireF
+	}
+	if inJSON {
+		f.Backward, f.Forward = f.Backward && a.jsonB, f.Forward && a.jsonF
+	}
+	f.Old, f.New = oldPos, newPos
+	if f.Class() != compat.Additive {
+		f.Advice = adviceFor(r, f.Class())
+	}
+	c.findings = append(c.findings, f)
+}
+
+// ruleAnswers returns a rule's default answers in both encodings.
+func ruleAnswers(r *compat.Rule) answers { return both(r.Backward, r.Forward) }
+
+// additionAnswers are the answers of adding something old readers skip: JSON readers that
+// reject unknown names (Options.StrictJSONReaders) make it read-tolerant under JSON.
+func (c *comparer) additionAnswers(r *compat.Rule) answers {
+	a := ruleAnswers(r)
+	if c.opts.StrictJSONReaders {
+		a.jsonF = false
+	}
+	return a
+}
+
+// pos locates a descriptor's declaration in its file, 1-based.
+func pos(d protoreflect.Descriptor) *compat.Position {
+	if d == nil {
+		return nil
+	}
+	file := d.ParentFile()
+	if file == nil {
+		return nil
+	}
+	loc := file.SourceLocations().ByDescriptor(d)
+	if loc.Path == nil && loc.StartLine == 0 && loc.StartColumn == 0 {
+		return compat.Pos(file.Path(), 0, 0)
+	}
+	return compat.Pos(file.Path(), loc.StartLine+1, loc.StartColumn+1)
+}
+
+// posPath locates the element at a source path inside a file.
+func posPath(file protoreflect.FileDescriptor, path protoreflect.SourcePath) *compat.Position {
+	loc := file.SourceLocations().ByPath(path)
+	if loc.Path == nil {
+		return compat.Pos(file.Path(), 0, 0)
+	}
+	return compat.Pos(file.Path(), loc.StartLine+1, loc.StartColumn+1)
+}
+
+// descPath returns the source path of a descriptor, for addressing its parts.
+func descPath(d protoreflect.Descriptor) protoreflect.SourcePath {
+	return d.ParentFile().SourceLocations().ByDescriptor(d).Path
+}
+
+// index holds the elements declared in one side's changed files, by full name.
+type index struct {
+	files      map[string]protoreflect.FileDescriptor
+	messages   map[protoreflect.FullName]protoreflect.MessageDescriptor
+	enums      map[protoreflect.FullName]protoreflect.EnumDescriptor
+	services   map[protoreflect.FullName]protoreflect.ServiceDescriptor
+	extensions map[protoreflect.FullName]protoreflect.ExtensionDescriptor
+}
+
+func buildIndex(s *side) *index {
+	ix := &index{
+		files:      map[string]protoreflect.FileDescriptor{},
+		messages:   map[protoreflect.FullName]protoreflect.MessageDescriptor{},
+		enums:      map[protoreflect.FullName]protoreflect.EnumDescriptor{},
+		services:   map[protoreflect.FullName]protoreflect.ServiceDescriptor{},
+		extensions: map[protoreflect.FullName]protoreflect.ExtensionDescriptor{},
+	}
+	for _, name := range s.changed {
+		f := s.byPath[name]
+		if f == nil {
+			continue
+		}
+		ix.files[name] = f
+		ix.addEnums(f.Enums())
+		ix.addMessages(f.Messages())
+		ix.addExtensions(f.Extensions())
+		for i := 0; i < f.Services().Len(); i++ {
+			sd := f.Services().Get(i)
+			ix.services[sd.FullName()] = sd
+		}
+	}
+	return ix
+}
+
+func (ix *index) addMessages(ms protoreflect.MessageDescriptors) {
+	for i := 0; i < ms.Len(); i++ {
+		m := ms.Get(i)
+		ix.messages[m.FullName()] = m
+		ix.addMessages(m.Messages())
+		ix.addEnums(m.Enums())
+		ix.addExtensions(m.Extensions())
+	}
+}
+
+func (ix *index) addEnums(es protoreflect.EnumDescriptors) {
+	for i := 0; i < es.Len(); i++ {
+		ix.enums[es.Get(i).FullName()] = es.Get(i)
+	}
+}
+
+func (ix *index) addExtensions(xs protoreflect.ExtensionDescriptors) {
+	for i := 0; i < xs.Len(); i++ {
+		ix.extensions[xs.Get(i).FullName()] = xs.Get(i)
+	}
+}
+
+// sortedNames returns a map's keys in order, so that iteration is deterministic.
+func sortedNames[V any](m map[protoreflect.FullName]V) []protoreflect.FullName {
+	out := make([]protoreflect.FullName, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// counterpart returns the NEW name an OLD element has when its file changed package.
+func (c *comparer) counterpart(name protoreflect.FullName, pkg protoreflect.FullName) (protoreflect.FullName, bool) {
+	np, ok := c.pkgRename[pkg]
+	if !ok {
+		return "", false
+	}
+	rel := strings.TrimPrefix(string(name), string(pkg)+".")
+	if np == "" {
+		return protoreflect.FullName(rel), true
+	}
+	return np.Append(protoreflect.Name(rel)), true
+}
+
+// parentExists reports whether the parent message of an OLD type still exists in NEW (or
+// the type is top-level), so that only the outermost disappeared type is reported.
+func (c *comparer) parentVanished(d protoreflect.Descriptor) bool {
+	parent, ok := d.Parent().(protoreflect.MessageDescriptor)
+	if !ok {
+		return false
+	}
+	_, found := c.findNewMessage(parent)
+	return !found
+}
+
+// findNewMessage finds the NEW message that an OLD message is, by name (following a
+// package rename of its file).
+func (c *comparer) findNewMessage(m protoreflect.MessageDescriptor) (protoreflect.MessageDescriptor, bool) {
+	if n, ok := c.newIndex.messages[m.FullName()]; ok {
+		return n, true
+	}
+	if name, ok := c.counterpart(m.FullName(), m.ParentFile().Package()); ok {
+		if n, ok := c.newIndex.messages[name]; ok {
+			return n, true
+		}
+	}
+	return nil, false
+}
+
+// deprecated reports whether a descriptor carries the deprecated option.
+func deprecated(d protoreflect.Descriptor) bool {
+	type deprecatable interface{ GetDeprecated() bool }
+	if o, ok := d.Options().(deprecatable); ok {
+		return o.GetDeprecated()
+	}
+	return false
 }

@@ -1,0 +1,314 @@
+package proto
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/bufbuild/protocompile"
+	"github.com/bufbuild/protocompile/ast"
+	"github.com/bufbuild/protocompile/linker"
+	"github.com/bufbuild/protocompile/parser"
+	"github.com/bufbuild/protocompile/reporter"
+	"github.com/compatcheck/compatcheck/compat"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// maxFiles bounds how many .proto files one side may hold, so that a mistaken root (a home
+// directory) fails fast instead of exhausting memory.
+const maxFiles = 200_000
+
+// tree is one side of the comparison after loading: the content and hash of every .proto
+// file, keyed by its path relative to the root.
+type tree struct {
+	src    compat.Source
+	files  map[string][]byte
+	hashes map[string][sha256.Size]byte
+	// inputs are the files that form the contract: every file of a directory source, or the
+	// one file of a single-file source (other files of its directory only satisfy imports).
+	inputs []string
+}
+
+// loadTree reads and hashes every .proto file of src. It refuses empty inputs and files
+// that are not UTF-8, which protobuf requires of its source text.
+func loadTree(src compat.Source) (*tree, error) {
+	if src.FS == nil {
+		return nil, src.Errorf("", 0, 0, "no input")
+	}
+	t := &tree{src: src, files: map[string][]byte{}, hashes: map[string][sha256.Size]byte{}}
+	var names []string
+	if src.IsDir() {
+		var err error
+		names, err = src.Files(".proto")
+		if err != nil {
+			return nil, err
+		}
+		if len(names) == 0 {
+			return nil, src.Errorf("", 0, 0, "no .proto files in directory")
+		}
+	} else {
+		if !strings.HasSuffix(src.File, ".proto") {
+			return nil, src.Errorf(src.File, 0, 0, "not a .proto file")
+		}
+		names = []string{src.File}
+	}
+	if len(names) > maxFiles {
+		return nil, src.Errorf("", 0, 0, "more than %d .proto files", maxFiles)
+	}
+	for _, name := range names {
+		if _, err := t.read(name); err != nil {
+			return nil, err
+		}
+	}
+	t.inputs = names
+	return t, nil
+}
+
+// read returns a file's content, loading, checking and hashing it on first use. Imports
+// of a single-file source are loaded this way, on demand.
+func (t *tree) read(name string) ([]byte, error) {
+	if data, ok := t.files[name]; ok {
+		return data, nil
+	}
+	data, err := t.src.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.Valid(data) {
+		line, col := invalidUTF8(data)
+		return nil, t.src.Errorf(name, line, col, "file is not valid UTF-8")
+	}
+	t.files[name] = data
+	t.hashes[name] = sha256.Sum256(data)
+	return data, nil
+}
+
+// invalidUTF8 returns the 1-based line and column of the first byte that is not UTF-8.
+func invalidUTF8(data []byte) (line, col int) {
+	line, col = 1, 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			return line, col
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		data = data[size:]
+	}
+	return line, col
+}
+
+// changedFiles pairs the input files of both sides by path and returns, for each side, the
+// files that differ: changed content, added or deleted. A single-file source is paired with
+// the other side's single file whatever their names. Files whose content is identical on
+// both sides are left out: every element they declare is unchanged, and a change to a type
+// they reference is reported once, where that type is declared.
+func changedFiles(old, new *tree) (oldChanged, newChanged []string) {
+	if !old.src.IsDir() || !new.src.IsDir() {
+		o, n := old.inputs[0], new.inputs[0]
+		if !old.src.IsDir() && !new.src.IsDir() && old.hashes[o] == new.hashes[n] && o == n {
+			return nil, nil
+		}
+		return old.inputs, new.inputs
+	}
+	for _, name := range old.inputs {
+		if h, ok := new.hashes[name]; !ok || h != old.hashes[name] {
+			oldChanged = append(oldChanged, name)
+		}
+	}
+	for _, name := range new.inputs {
+		if h, ok := old.hashes[name]; !ok || h != new.hashes[name] {
+			newChanged = append(newChanged, name)
+		}
+	}
+	return oldChanged, newChanged
+}
+
+// side is one compiled side: the linked files of the changed files and their imports.
+type side struct {
+	tree  *tree
+	files linker.Files
+	// byPath holds every compiled file, imports included.
+	byPath map[string]linker.File
+	// changed are the changed input files of this side, in lexical order.
+	changed []string
+}
+
+// compileSide parses the changed files and, following their imports, the files they
+// import, then compiles and links them. Only this closure is parsed: errors in files that
+// neither changed nor are imported by a changed file are not seen (docs/proto.md).
+func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) {
+	s := &side{tree: t, byPath: map[string]linker.File{}, changed: changed}
+	if len(changed) == 0 {
+		return s, nil
+	}
+	parsed := map[string]parser.Result{}
+	var errs errorList
+	rep := reporter.NewReporter(func(err reporter.ErrorWithPos) error {
+		errs.add(err)
+		return nil
+	}, nil)
+
+	// Breadth-first over imports, in a deterministic order.
+	queue := append([]string(nil), changed...)
+	seen := map[string]bool{}
+	for _, name := range queue {
+		seen[name] = true
+	}
+	for i := 0; i < len(queue); i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		name := queue[i]
+		data, err := t.read(name)
+		if err != nil {
+			return nil, err
+		}
+		handler := reporter.NewHandler(rep)
+		file, _ := parser.Parse(name, bytes.NewReader(data), handler)
+		if file == nil {
+			continue
+		}
+		res, _ := parser.ResultFromAST(file, true, handler)
+		if res != nil {
+			parsed[name] = res
+		}
+		for _, decl := range file.Decls {
+			imp, ok := decl.(*ast.ImportNode)
+			if !ok || imp.Name == nil {
+				continue
+			}
+			dep := imp.Name.AsString()
+			if err := checkImportPath(dep); err != nil {
+				pos := file.NodeInfo(imp.Name).Start()
+				errs.add(reporter.Errorf(posSpan{pos}, "%s", err))
+				continue
+			}
+			if seen[dep] {
+				continue
+			}
+			if _, err := fs.Stat(t.src.FS, dep); err != nil {
+				// Not in the tree: a standard import or a missing file, which the
+				// compiler reports at the import statement.
+				continue
+			}
+			seen[dep] = true
+			queue = append(queue, dep)
+		}
+	}
+	if err := errs.first(t.src); err != nil {
+		return nil, err
+	}
+
+	compiler := protocompile.Compiler{
+		Resolver: protocompile.WithStandardImports(protocompile.ResolverFunc(func(name string) (protocompile.SearchResult, error) {
+			if res, ok := parsed[name]; ok {
+				return protocompile.SearchResult{ParseResult: res}, nil
+			}
+			return protocompile.SearchResult{}, fs.ErrNotExist
+		})),
+		Reporter:       rep,
+		SourceInfoMode: protocompile.SourceInfoStandard,
+	}
+	files, err := compiler.Compile(ctx, changed...)
+	if e := errs.first(t.src); e != nil {
+		return nil, e
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
+		return nil, t.src.Errorf("", 0, 0, "%v", err)
+	}
+	s.files = files
+	var visit func(f protoreflect.FileDescriptor)
+	visit = func(f protoreflect.FileDescriptor) {
+		lf, ok := f.(linker.File)
+		if !ok || s.byPath[lf.Path()] != nil {
+			return
+		}
+		s.byPath[lf.Path()] = lf
+		imps := lf.Imports()
+		for i := 0; i < imps.Len(); i++ {
+			visit(imps.Get(i).FileDescriptor)
+		}
+	}
+	for _, f := range files {
+		visit(f)
+	}
+	return s, nil
+}
+
+// checkImportPath refuses import paths that would leave the input root.
+func checkImportPath(p string) error {
+	if p == "" {
+		return fmt.Errorf("empty import path")
+	}
+	if strings.HasPrefix(p, "/") || path.IsAbs(p) {
+		return fmt.Errorf("import %q is absolute; imports must be relative to the input root", p)
+	}
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." {
+			return fmt.Errorf("import %q climbs out of the input root", p)
+		}
+	}
+	if !fs.ValidPath(p) {
+		return fmt.Errorf("import %q is not a clean relative path", p)
+	}
+	return nil
+}
+
+// posSpan turns a single position into the span the reporter wants.
+type posSpan struct{ pos ast.SourcePos }
+
+func (p posSpan) Start() ast.SourcePos { return p.pos }
+func (p posSpan) End() ast.SourcePos   { return p.pos }
+
+// errorList collects the compiler's errors so that the one reported is chosen
+// deterministically (the first by file, line and column), whatever order the compiler's
+// parallel workers found them in.
+type errorList struct {
+	mu   sync.Mutex
+	errs []reporter.ErrorWithPos
+}
+
+func (l *errorList) add(err reporter.ErrorWithPos) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, err)
+}
+
+func (l *errorList) first(src compat.Source) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(l.errs, func(i, j int) bool {
+		a, b := l.errs[i].GetPosition(), l.errs[j].GetPosition()
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		return l.errs[i].Unwrap().Error() < l.errs[j].Unwrap().Error()
+	})
+	e := l.errs[0]
+	pos := e.GetPosition()
+	return src.Errorf(pos.Filename, pos.Line, pos.Col, "%s", e.Unwrap().Error())
+}

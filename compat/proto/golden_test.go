@@ -1,0 +1,28 @@
+package proto
+
+import (
+	"context"
+	"testing"
+
+	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/compattest"
+)
+
+// goldenCompare reads an archive's options from its comment: "encodings: wire" and
+// "strict-json: true".
+func goldenCompare(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
+	var opts Options
+	if e := compattest.Option(comment, "encodings"); e != "" {
+		encs, err := ParseEncodings(e)
+		if err != nil {
+			return nil, err
+		}
+		opts.Encodings = encs
+	}
+	opts.StrictJSONReaders = compattest.Option(comment, "strict-json") == "true"
+	return Compare(ctx, old, new, opts)
+}
+
+func TestGolden(t *testing.T) {
+	compattest.Run(t, "testdata/*.txtar", goldenCompare, compattest.Options{})
+}
