@@ -2,13 +2,186 @@ package openapi
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
 
 	"github.com/compatcheck/compatcheck/compat"
 )
 
-// Compare compares two versions of a contract. SCAFFOLD: replaced by the engine's real
-// implementation before this package is called done.
-func Compare(ctx context.Context, old, new compat.Source, opts Options) (*compat.Report, error) {
-	return nil, errors.New("openapi engine: not implemented yet")
+// Compare compares two versions of an OpenAPI document (3.0.x, 3.1.x, or Swagger 2.0
+// converted to 3.0) and reports every change with its class under the roles of HTTP: in a
+// request the client writes and the server reads, in a response the server writes and the
+// client reads, and in callbacks and webhooks the API provider writes the request.
+//
+// Each source is one file or a directory holding exactly one root document (the file with
+// a top-level openapi or swagger key) and the files it references. Problems with the input
+// are returned as positioned *compat.Error values.
+func Compare(ctx context.Context, old, new compat.Source, opts Options) (report *compat.Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			report, err = nil, fmt.Errorf("openapi: internal error (please report): %v\n%s", r, debug.Stack())
+		}
+	}()
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	o, err := load(old)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.prepare(); err != nil {
+		return nil, err
+	}
+	n, err := load(new)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.prepare(); err != nil {
+		return nil, err
+	}
+	c := &comparer{ctx: ctx, opts: opts, old: o, new: n, now: opts.Now()}
+	if err := c.newSchemas(); err != nil {
+		return nil, err
+	}
+	c.compareAPI()
+	if c.err != nil {
+		return nil, c.err
+	}
+	return compat.NewReport(dedupe(c.findings)), nil
 }
+
+// comparer holds one comparison of two versions.
+type comparer struct {
+	ctx      context.Context
+	opts     Options
+	old, new *spec
+	now      time.Time
+	schemas  schemaEngine
+	findings []compat.Finding
+	err      error
+	// reached records, per old schema location compared, the operations and roles that
+	// reach it, for the rules that report at a component (discriminators).
+	roots []schemaUse
+}
+
+// role is where an object is used. It decides who reads what is written there.
+type role struct {
+	// name is the role as findings list it: "request", "response 200",
+	// "callback request", "callback response 200".
+	name string
+	// serverWrites is true when the API provider's server writes and the client reads: a
+	// response, or the request of a callback or webhook.
+	serverWrites bool
+}
+
+// op names one operation pair being compared, for subjects and Operations lists.
+type opRef struct {
+	name     string
+	callback bool // a callback or webhook: the roles are reversed
+}
+
+func (o opRef) request() role {
+	if o.callback {
+		return role{name: "callback request", serverWrites: true}
+	}
+	return role{name: "request"}
+}
+
+func (o opRef) response(code string) role {
+	if o.callback {
+		return role{name: "callback response " + code}
+	}
+	return role{name: "response " + code, serverWrites: true}
+}
+
+// add records a finding of an operation-level rule in role r. The readers of the changed
+// element are the clients when the server writes; with a public audience they cannot be
+// upgraded first, so a finding that old clients cannot read is marked ReadersLag.
+func (c *comparer) add(f compat.Finding, op opRef, r role, oldAt, newAt *loc) {
+	f.Kind = compat.KindOpenAPI
+	f.ReadersLag = c.opts.Audience == Public && r.serverWrites && !f.Forward
+	if oldAt != nil {
+		f.Old = c.old.pos(*oldAt)
+	}
+	if newAt != nil {
+		f.New = c.new.pos(*newAt)
+	}
+	if op.name != "" {
+		f.Operations = []compat.OperationRef{{Operation: op.name, Role: r.name}}
+	}
+	switch {
+	case f.Class() == compat.Additive:
+		f.Advice = nil
+	case f.ReadersLag && f.Backward, len(f.Advice) == 0:
+		f.Advice = advice(f, r)
+	}
+	c.findings = append(c.findings, f)
+}
+
+// fail records the first error; later work is skipped.
+func (c *comparer) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+// compareAPI compares the operations, webhooks, security schemes and discriminators.
+func (c *comparer) compareAPI() {
+	oldOps, err := c.old.pathOperations()
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	newOps, err := c.new.pathOperations()
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.compareOperations(oldOps, newOps, kindPath)
+	oldHooks, err := c.old.webhooks()
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	newHooks, err := c.new.webhooks()
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.compareOperations(oldHooks, newHooks, kindWebhook)
+	c.compareSecuritySchemes()
+	c.compareDiscriminators()
+}
+
+// subject spells a location the way findings name it: "METHOD /path #/rest" inside an
+// operation of the root document, "webhook:NAME METHOD #/rest" inside a webhook, the bare
+// pointer "#/components/..." elsewhere in the root document, and "file#/pointer" in other
+// files.
+func (s *spec) subject(l loc) string {
+	if l.file != s.root {
+		return l.file + "#" + l.ptr
+	}
+	toks := strings.Split(strings.TrimPrefix(l.ptr, "/"), "/")
+	if len(toks) >= 3 && (toks[0] == "paths" || toks[0] == "webhooks") && isMethod(toks[2]) {
+		var name string
+		if toks[0] == "paths" {
+			name = strings.ToUpper(toks[2]) + " " + unescapeToken(toks[1])
+		} else {
+			name = webhookName(unescapeToken(toks[1]), toks[2])
+		}
+		if len(toks) == 3 {
+			return name
+		}
+		return name + " #/" + strings.Join(toks[3:], "/")
+	}
+	return "#" + l.ptr
+}
+
+func webhookName(name, method string) string {
+	return strings.ToUpper(method) + " webhook:" + name
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

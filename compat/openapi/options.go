@@ -3,6 +3,7 @@ package openapi
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/compatcheck/compatcheck/compat/jsonschema"
 )
@@ -41,6 +42,12 @@ func ParseAudience(s string) (Audience, error) {
 // Options tunes the OpenAPI comparison. The zero value means a public audience and the
 // produce-accept schema model.
 type Options struct {
+	// Audience says whether clients can be upgraded before servers; see [Audience].
 	Audience Audience
-	Model    jsonschema.Model
+	// Model decides what writers built from a schema produce; see [jsonschema.Model].
+	Model jsonschema.Model
+	// Now returns the current time, against which announced sunset dates (x-sunset, or a
+	// documented Sunset header) are compared. Nil means time.Now; tests fix it so that
+	// their results do not depend on the wall clock.
+	Now func() time.Time
 }

@@ -1,0 +1,240 @@
+package openapi
+
+import (
+	"strings"
+)
+
+// schemaKeywords that hold one subschema, a map of subschemas or a list of subschemas.
+var (
+	oneSchema  = []string{"additionalProperties", "items", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema", "additionalItems"}
+	mapSchema  = []string{"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"}
+	listSchema = []string{"allOf", "anyOf", "oneOf", "prefixItems"}
+)
+
+// prepare walks the whole API document: every schema it holds is converted to the
+// 2020-12 dialect the JSON Schema engine compares (for OpenAPI 3.0 input), every file a
+// $ref reaches is loaded, and reference cycles without structure are refused.
+func (s *spec) prepare() error {
+	p := &preparer{s: s, api: map[loc]bool{}, schemas: map[loc]bool{}}
+	return p.apiLoc(loc{s.root, ""}, 0)
+}
+
+type preparer struct {
+	s       *spec
+	api     map[loc]bool
+	schemas map[loc]bool
+}
+
+// apiWalk visits an OpenAPI (non-schema) object.
+func (p *preparer) apiWalk(l loc, v any, depth int) error {
+	if depth > maxDepth {
+		return p.s.errAt(l, "document is nested too deeply")
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if ref, ok := x["$ref"].(string); ok {
+			to, err := p.s.resolveRef(l.child("$ref"), ref)
+			if err != nil {
+				return err
+			}
+			if _, _, err := p.s.deref(l); err != nil {
+				return err
+			}
+			return p.apiLoc(to, depth+1)
+		}
+		for _, k := range sortedKeys(x) {
+			if k == "example" || k == "examples" || strings.HasPrefix(k, "x-") {
+				continue
+			}
+			c := l.child(k)
+			switch {
+			case k == "schema":
+				if err := p.schema(c, depth+1); err != nil {
+					return err
+				}
+			case k == "schemas" && l.ptr == "/components" && l.file == p.s.root:
+				if m, ok := x[k].(map[string]any); ok {
+					for _, name := range sortedKeys(m) {
+						if err := p.schema(c.child(name), depth+1); err != nil {
+							return err
+						}
+					}
+				}
+			default:
+				if err := p.apiWalk(c, x[k], depth+1); err != nil {
+					return err
+				}
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if err := p.apiWalk(l.child(itoa(i)), e, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (p *preparer) apiLoc(l loc, depth int) error {
+	if p.api[l] {
+		return nil
+	}
+	p.api[l] = true
+	v, _ := p.s.get(l)
+	return p.apiWalk(l, v, depth)
+}
+
+// schema converts the schema at l and everything it reaches.
+func (p *preparer) schema(l loc, depth int) error {
+	if p.schemas[l] {
+		return nil
+	}
+	p.schemas[l] = true
+	if depth > maxDepth {
+		return p.s.errAt(l, "schema is nested too deeply")
+	}
+	v, _ := p.s.get(l)
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	if p.s.version == "3.0" {
+		convert30(m)
+	}
+	if ref, ok := m["$ref"].(string); ok {
+		to, err := p.s.resolveRef(l.child("$ref"), ref)
+		if err != nil {
+			return err
+		}
+		if _, _, err := p.s.deref(l); err != nil {
+			return err
+		}
+		if err := p.schema(to, depth+1); err != nil {
+			return err
+		}
+	}
+	for _, k := range oneSchema {
+		if _, ok := m[k]; ok {
+			if _, isList := m[k].([]any); isList {
+				if err := p.list(l.child(k), m[k].([]any), depth); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := p.schema(l.child(k), depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range mapSchema {
+		if sub, ok := m[k].(map[string]any); ok {
+			for _, name := range sortedKeys(sub) {
+				if err := p.schema(l.child(k, name), depth+1); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, k := range listSchema {
+		if sub, ok := m[k].([]any); ok {
+			if err := p.list(l.child(k), sub, depth); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (p *preparer) list(l loc, sub []any, depth int) error {
+	for i := range sub {
+		if err := p.schema(l.child(itoa(i)), depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// convert30 rewrites one OpenAPI 3.0 schema object, in place, into the JSON Schema
+// 2020-12 dialect that OpenAPI 3.1 uses, so that a 3.0 → 3.1 migration of the same API
+// compares equal:
+//
+//   - nullable: true adds "null" to type (and to enum), or wraps a typeless schema in
+//     anyOf with {type: null};
+//   - boolean exclusiveMinimum/exclusiveMaximum become the numeric 2020-12 keywords;
+//   - siblings of $ref are ignored, as OpenAPI 3.0 says, except nullable;
+//   - example, xml and externalDocs are documentation and dropped.
+func convert30(m map[string]any) {
+	nullable, _ := m["nullable"].(bool)
+	delete(m, "nullable")
+	delete(m, "example")
+	delete(m, "xml")
+	delete(m, "externalDocs")
+	if ref, ok := m["$ref"].(string); ok {
+		for k := range m {
+			if k != "$ref" {
+				delete(m, k)
+			}
+		}
+		if nullable {
+			delete(m, "$ref")
+			m["anyOf"] = []any{map[string]any{"$ref": ref}, map[string]any{"type": "null"}}
+		}
+		return
+	}
+	for _, kw := range [][2]string{{"exclusiveMinimum", "minimum"}, {"exclusiveMaximum", "maximum"}} {
+		if b, ok := m[kw[0]].(bool); ok {
+			delete(m, kw[0])
+			if b {
+				if bound, ok := m[kw[1]]; ok {
+					m[kw[0]] = bound
+					delete(m, kw[1])
+				}
+			}
+		}
+	}
+	if !nullable {
+		return
+	}
+	switch t := m["type"].(type) {
+	case string:
+		m["type"] = []any{t, "null"}
+	case []any:
+		if !containsValue(t, "null") {
+			m["type"] = append(t, "null")
+		}
+	case nil:
+		_, a := m["allOf"]
+		_, b := m["anyOf"]
+		_, c := m["oneOf"]
+		if a || b || c {
+			rest := map[string]any{}
+			for k, v := range m {
+				rest[k] = v
+				delete(m, k)
+			}
+			m["anyOf"] = []any{rest, map[string]any{"type": "null"}}
+			return
+		}
+	}
+	if e, ok := m["enum"].([]any); ok && !containsValue(e, nil) {
+		m["enum"] = append(e, nil)
+	}
+}
+
+func containsValue(list []any, v any) bool {
+	for _, e := range list {
+		if e == v {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}
