@@ -291,3 +291,14 @@ func deprecated(d protoreflect.Descriptor) bool {
 	}
 	return false
 }
+
+// sameType reports whether an OLD type and a NEW type are the same declaration: the same
+// full name, or the same name in a file whose package was renamed. Such a pair is
+// compared where it is declared, not at every use.
+func (c *comparer) sameType(od, nd protoreflect.Descriptor) bool {
+	if od.FullName() == nd.FullName() {
+		return true
+	}
+	n, ok := c.counterpart(od.FullName(), od.ParentFile().Package())
+	return ok && n == nd.FullName()
+}

@@ -163,6 +163,7 @@ func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) 
 	// Breadth-first over imports, in a deterministic order.
 	queue := append([]string(nil), changed...)
 	seen := map[string]bool{}
+	graph := map[string][]importRef{}
 	for _, name := range queue {
 		seen[name] = true
 	}
@@ -195,6 +196,7 @@ func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) 
 				errs.add(reporter.Errorf(posSpan{pos}, "%s", err))
 				continue
 			}
+			graph[name] = append(graph[name], importRef{dep, file.NodeInfo(imp.Name).Start()})
 			if seen[dep] {
 				continue
 			}
@@ -209,6 +211,10 @@ func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) 
 	}
 	if err := errs.first(t.src); err != nil {
 		return nil, err
+	}
+	if err := findCycle(queue, graph); err != nil {
+		errs.add(err)
+		return nil, errs.first(t.src)
 	}
 
 	compiler := protocompile.Compiler{
@@ -228,6 +234,11 @@ func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) 
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
+		}
+		var ewp reporter.ErrorWithPos
+		if errors.As(err, &ewp) {
+			errs.add(ewp)
+			return nil, errs.first(t.src)
 		}
 		return nil, t.src.Errorf("", 0, 0, "%v", err)
 	}
@@ -311,4 +322,57 @@ func (l *errorList) first(src compat.Source) error {
 	e := l.errs[0]
 	pos := e.GetPosition()
 	return src.Errorf(pos.Filename, pos.Line, pos.Col, "%s", e.Unwrap().Error())
+}
+
+// importRef is one import statement: the imported path and where it is written.
+type importRef struct {
+	path string
+	pos  ast.SourcePos
+}
+
+// findCycle reports the first import cycle met by a depth-first walk in a fixed order, so
+// that the error does not depend on which of the compiler's workers found it.
+func findCycle(order []string, graph map[string][]importRef) reporter.ErrorWithPos {
+	const (
+		unvisited = iota
+		active
+		done
+	)
+	state := map[string]int{}
+	var stack []string
+	var walk func(name string) reporter.ErrorWithPos
+	walk = func(name string) reporter.ErrorWithPos {
+		state[name] = active
+		stack = append(stack, name)
+		for _, imp := range graph[name] {
+			switch state[imp.path] {
+			case active:
+				i := len(stack) - 1
+				for i > 0 && stack[i] != imp.path {
+					i--
+				}
+				cycle := append(append([]string(nil), stack[i:]...), imp.path)
+				quoted := make([]string, len(cycle))
+				for k, c := range cycle {
+					quoted[k] = fmt.Sprintf("%q", c)
+				}
+				return reporter.Errorf(posSpan{imp.pos}, "cycle found in imports: %s", strings.Join(quoted, " -> "))
+			case unvisited:
+				if err := walk(imp.path); err != nil {
+					return err
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[name] = done
+		return nil
+	}
+	for _, name := range order {
+		if state[name] == unvisited {
+			if err := walk(name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -526,7 +526,7 @@ func (c *comparer) compareFieldType(of, nf protoreflect.FieldDescriptor, subject
 	isMsg := func(k protoreflect.Kind) bool { return k == protoreflect.MessageKind || k == protoreflect.GroupKind }
 	switch {
 	case ok == nk && isMsg(ok):
-		if of.Message().FullName() == nf.Message().FullName() {
+		if c.sameType(of.Message(), nf.Message()) {
 			return
 		}
 		w := c.shapes.messages(dimWire, of.Message(), nf.Message())
@@ -536,7 +536,7 @@ func (c *comparer) compareFieldType(of, nf protoreflect.FieldDescriptor, subject
 		}
 		a = answers{w, w, j, j}
 	case ok == nk && ok == protoreflect.EnumKind:
-		if of.Enum().FullName() == nf.Enum().FullName() {
+		if c.sameType(of.Enum(), nf.Enum()) {
 			return
 		}
 		w := c.shapes.enums(dimWire, of.Enum(), nf.Enum())
@@ -568,7 +568,7 @@ func (c *comparer) compareFieldType(of, nf protoreflect.FieldDescriptor, subject
 	case !f:
 		r = ruleFieldTypeWidened
 	}
-	c.emit(r, a, subject, fmt.Sprintf("field %s changed type from %s to %s", nf.Name(), kindName(of), kindName(nf)), op, np)
+	c.emit(r, a, subject, fmt.Sprintf("field %s changed type from %s to %s%s", nf.Name(), kindName(of), kindName(nf), c.perEncoding(a)), op, np)
 }
 
 // combine returns the answers over the selected encodings in scope, and whether any
@@ -637,4 +637,17 @@ func (c *comparer) compareOneof(of, nf protoreflect.FieldDescriptor) {
 	default:
 		c.emit(ruleFieldMovedBetweenOneofs, a, subject, fmt.Sprintf("field %s moved from oneof %s to oneof %s", nf.Name(), oo.Name(), no.Name()), pos(of), pos(nf))
 	}
+}
+
+// perEncoding explains, when both encodings are judged and they disagree, the class of a
+// change in each, so that a user who needs only one knows where they stand.
+func (c *comparer) perEncoding(a answers) string {
+	if !c.wire || !c.json {
+		return ""
+	}
+	w, j := compat.ClassOf(a.wireB, a.wireF), compat.ClassOf(a.jsonB, a.jsonF)
+	if w == j {
+		return ""
+	}
+	return fmt.Sprintf(" (%s on the wire, %s in JSON)", w, j)
 }

@@ -109,7 +109,11 @@ func (c *comparer) fileDeleted(of protoreflect.FileDescriptor) {
 	}
 	sort.Strings(gone)
 	subject := of.Path()
+	verb := " exist"
+	if len(gone) == 1 {
+		verb = " exists"
+	}
 	c.emit(ruleFileDeleted, ruleAnswers(ruleFileDeleted), subject,
-		"file "+of.Path()+" was deleted and "+strings.Join(gone, ", ")+" exist nowhere else",
+		"file "+of.Path()+" was deleted and "+strings.Join(gone, ", ")+verb+" nowhere else",
 		compat.Pos(of.Path(), 1, 1), nil)
 }

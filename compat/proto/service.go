@@ -277,7 +277,7 @@ func (c *comparer) compareService(os, ns protoreflect.ServiceDescriptor) {
 // compareMethodType judges a request or response type change by structure. A type with
 // the same full name is compared where it is declared.
 func (c *comparer) compareMethodType(r *compat.Rule, role string, ot, nt protoreflect.MessageDescriptor, subject string, a, b protoreflect.MethodDescriptor) {
-	if ot.FullName() == nt.FullName() {
+	if c.sameType(ot, nt) {
 		return
 	}
 	w := c.shapes.messages(dimWire, ot, nt)
