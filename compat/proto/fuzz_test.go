@@ -1,0 +1,102 @@
+package proto
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/compattest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/txtar"
+)
+
+// FuzzCompare feeds arbitrary pairs of .proto texts to Compare, seeded from the golden
+// archives. Compare must return a report or a *compat.Error, never panic or return an
+// internal error, and comparing a valid file with itself must report nothing.
+func FuzzCompare(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		var oldText, newText string
+		for _, af := range ar.Files {
+			if strings.HasPrefix(af.Name, "old/") && oldText == "" && strings.HasSuffix(af.Name, ".proto") {
+				oldText = string(af.Data)
+			}
+			if strings.HasPrefix(af.Name, "new/") && newText == "" && strings.HasSuffix(af.Name, ".proto") {
+				newText = string(af.Data)
+			}
+		}
+		f.Add(oldText, newText)
+	}
+	f.Fuzz(func(t *testing.T, oldText, newText string) {
+		if len(oldText) > 1<<16 || len(newText) > 1<<16 {
+			return
+		}
+		old := compat.Source{FS: fstest.MapFS{"a.proto": {Data: []byte(oldText)}}, Name: "old"}
+		new := compat.Source{FS: fstest.MapFS{"a.proto": {Data: []byte(newText)}}, Name: "new"}
+		ctx := context.Background()
+		rep, err := Compare(ctx, old, new, Options{})
+		if err != nil {
+			var ce *compat.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("error is not a *compat.Error: %v", err)
+			}
+			return
+		}
+		for _, fi := range rep.Findings {
+			if fi.Message == "" || fi.Subject == "" {
+				t.Fatalf("finding without subject or message: %+v", fi)
+			}
+		}
+		self, err := Compare(ctx, new, compat.Source{FS: fstest.MapFS{"a.proto": {Data: []byte(newText + "\n")}}, Name: "new"}, Options{})
+		if err != nil {
+			t.Fatalf("self comparison failed: %v", err)
+		}
+		if len(self.Findings) != 0 {
+			t.Fatalf("self comparison reported findings:\n%s", compattest.EncodeJSON(t, self))
+		}
+	})
+}
+
+// TestSourceKinds covers the input shapes the golden archives do not: a one-file source
+// paired with a file of another name, and options the CLI passes.
+func TestSourceKinds(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	oldPath := write("v1/order.proto", "syntax = \"proto3\";\npackage shop.v1;\nmessage Order { string id = 1; }\n")
+	newPath := write("v2/order_v2.proto", "syntax = \"proto3\";\npackage shop.v1;\nmessage Order { string id = 1; int32 qty = 2; }\n")
+	old, err := compat.OpenPath(oldPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	new, err := compat.OpenPath(newPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Compare(context.Background(), old, new, Options{})
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "FIELD_ADDED", rep.Findings[0].Rule)
+	assert.Equal(t, "order_v2.proto:3:32", rep.Findings[0].New.String())
+
+	_, err = Compare(context.Background(), old, new, Options{Encodings: []Encoding{"xml"}})
+	assert.Error(t, err, "an unknown encoding must be refused")
+}
