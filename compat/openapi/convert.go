@@ -16,13 +16,26 @@ var (
 // $ref reaches is loaded, and reference cycles without structure are refused.
 func (s *spec) prepare() error {
 	p := &preparer{s: s, api: map[loc]bool{}, schemas: map[loc]bool{}}
-	return p.apiLoc(loc{s.root, ""}, 0)
+	if err := p.apiLoc(loc{s.root, ""}, 0); err != nil {
+		return err
+	}
+	// Schemas reached through $ref are visited from a work list rather than by
+	// recursion: chains of references between components can be thousands long.
+	for len(p.queue) > 0 {
+		l := p.queue[len(p.queue)-1]
+		p.queue = p.queue[:len(p.queue)-1]
+		if err := p.schema(l, 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type preparer struct {
 	s       *spec
 	api     map[loc]bool
 	schemas map[loc]bool
+	queue   []loc
 }
 
 // apiWalk visits an OpenAPI (non-schema) object.
@@ -110,8 +123,8 @@ func (p *preparer) schema(l loc, depth int) error {
 		if _, _, err := p.s.deref(l); err != nil {
 			return err
 		}
-		if err := p.schema(to, depth+1); err != nil {
-			return err
+		if !p.schemas[to] {
+			p.queue = append(p.queue, to)
 		}
 	}
 	for _, k := range oneSchema {

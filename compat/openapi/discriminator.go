@@ -86,27 +86,35 @@ func (c *comparer) compareDiscriminators() {
 			continue
 		}
 		oat, nat := ol.child(name, "discriminator"), nl.child(name, "discriminator")
-		var found []compat.Finding
+		type change struct {
+			f        compat.Finding
+			old, new *loc
+		}
+		var found []change
 		subject := "#/components/schemas/" + escapeToken(name) + "/discriminator"
 		op, _ := od["propertyName"].(string)
 		np, _ := nd["propertyName"].(string)
 		if op != np {
-			found = append(found, ruleDiscriminatorPropertyChanged.Findingf(subject, "discriminator of %s changed its property from %s to %s", name, op, np))
+			found = append(found, change{ruleDiscriminatorPropertyChanged.Findingf(subject, "discriminator of %s changed its property from %s to %s", name, op, np),
+				ptrLoc(oat.child("propertyName")), ptrLoc(nat.child("propertyName"))})
 		}
 		omap, _ := od["mapping"].(map[string]any)
 		nmap, _ := nd["mapping"].(map[string]any)
 		for _, v := range sortedKeys(omap) {
 			nt, ok := nmap[v]
+			at := ptrLoc(oat.child("mapping", v))
 			switch {
 			case !ok:
-				found = append(found, ruleDiscriminatorMappingRemoved.Findingf(subject+"/mapping/"+escapeToken(v), "discriminator value %s of %s was removed", v, name))
+				found = append(found, change{ruleDiscriminatorMappingRemoved.Findingf(subject+"/mapping/"+escapeToken(v), "discriminator value %s of %s was removed", v, name), at, nil})
 			case !sameTarget(c.old, omap[v], c.new, nt):
-				found = append(found, ruleDiscriminatorMappingChanged.Findingf(subject+"/mapping/"+escapeToken(v), "discriminator value %s of %s changed from %v to %v", v, name, omap[v], nt))
+				found = append(found, change{ruleDiscriminatorMappingChanged.Findingf(subject+"/mapping/"+escapeToken(v), "discriminator value %s of %s changed from %v to %v", v, name, omap[v], nt),
+					at, ptrLoc(nat.child("mapping", v))})
 			}
 		}
 		for _, v := range sortedKeys(nmap) {
 			if _, ok := omap[v]; !ok {
-				found = append(found, ruleDiscriminatorMappingAdded.Findingf(subject+"/mapping/"+escapeToken(v), "discriminator value %s of %s was added", v, name))
+				found = append(found, change{ruleDiscriminatorMappingAdded.Findingf(subject+"/mapping/"+escapeToken(v), "discriminator value %s of %s was added", v, name),
+					nil, ptrLoc(nat.child("mapping", v))})
 			}
 		}
 		if len(found) == 0 {
@@ -116,13 +124,13 @@ func (c *comparer) compareDiscriminators() {
 			uses = c.schemaUses()
 		}
 		us := uses[ol.child(name)]
-		for _, f := range found {
+		for _, ch := range found {
 			if len(us) == 0 {
-				c.add(f, opRef{}, role{name: "request"}, &oat, &nat)
+				c.add(ch.f, opRef{}, role{name: "request"}, ch.old, ch.new)
 				continue
 			}
 			for _, u := range us {
-				c.add(f, u.ref, u.r, &oat, &nat)
+				c.add(ch.f, u.ref, u.r, ch.old, ch.new)
 			}
 		}
 	}

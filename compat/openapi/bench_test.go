@@ -1,0 +1,171 @@
+package openapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/compatcheck/compatcheck/compat"
+)
+
+// stripeLike generates a document shaped like Stripe's public spec: thousands of
+// component schemas that refer to each other through "expandable" anyOf [string, $ref]
+// (recursively), hundreds of operations sharing them, about 4 MB of JSON. changed makes
+// the new version: one enum value added to a widely shared schema, an optional query
+// parameter added, one operation removed.
+func stripeLike(schemas, paths int, changed bool) []byte {
+	rng := rand.New(rand.NewSource(1))
+	comps := map[string]any{}
+	name := func(i int) string { return fmt.Sprintf("resource_%04d", i) }
+	for i := 0; i < schemas; i++ {
+		props := map[string]any{
+			"id":       map[string]any{"type": "string", "maxLength": 5000, "description": "Unique identifier for the object."},
+			"object":   map[string]any{"type": "string", "enum": []any{name(i)}, "description": "String representing the object's type."},
+			"created":  map[string]any{"type": "integer", "format": "unix-time", "description": "Time at which the object was created."},
+			"livemode": map[string]any{"type": "boolean", "description": "Has the value true if the object exists in live mode."},
+			"metadata": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string", "maxLength": 500}, "nullable": true},
+			"status":   map[string]any{"type": "string", "enum": []any{"active", "inactive", "pending"}, "nullable": true},
+			"amount":   map[string]any{"type": "integer", "minimum": 0, "description": "Amount in the smallest currency unit."},
+		}
+		for j := 0; j < 3; j++ {
+			target := rng.Intn(schemas)
+			props[fmt.Sprintf("link_%d", j)] = map[string]any{
+				"anyOf":                []any{map[string]any{"type": "string", "maxLength": 5000}, map[string]any{"$ref": "#/components/schemas/" + name(target)}},
+				"description":          "The ID of the linked object, or the object itself when expanded.",
+				"nullable":             true,
+				"x-expansionResources": map[string]any{"oneOf": []any{map[string]any{"$ref": "#/components/schemas/" + name(target)}}},
+			}
+		}
+		props["list"] = map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/" + name(rng.Intn(schemas))}}
+		comps[name(i)] = map[string]any{
+			"type": "object", "title": name(i), "description": "A generated resource shaped like Stripe's.",
+			"required": []any{"id", "object", "created", "livemode"}, "properties": props,
+			"x-resourceId": name(i),
+		}
+	}
+	if changed {
+		// A widely shared schema gains an enum value: one finding per role, whatever the
+		// number of operations that reach it.
+		comps[name(0)].(map[string]any)["properties"].(map[string]any)["status"].(map[string]any)["enum"] = []any{"active", "inactive", "pending", "archived"}
+	}
+	comps["error"] = map[string]any{"type": "object", "properties": map[string]any{"message": map[string]any{"type": "string"}}}
+	ps := map[string]any{}
+	for i := 0; i < paths; i++ {
+		r := name(rng.Intn(schemas))
+		params := []any{
+			map[string]any{"name": "expand", "in": "query", "style": "deepObject", "explode": true, "schema": map[string]any{"type": "array", "items": map[string]any{"type": "string", "maxLength": 5000}}},
+			map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer"}},
+		}
+		if changed && i%7 == 0 {
+			params = append(params, map[string]any{"name": "ending_before", "in": "query", "schema": map[string]any{"type": "string"}})
+		}
+		resp := func(ref string) map[string]any {
+			return map[string]any{
+				"200":     map[string]any{"description": "ok", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + ref}}}},
+				"default": map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/error"}}}},
+			}
+		}
+		item := map[string]any{
+			"get": map[string]any{"operationId": fmt.Sprintf("Get%d", i), "parameters": params, "responses": resp(r)},
+		}
+		if !(changed && i == paths-1) {
+			item["post"] = map[string]any{
+				"operationId": fmt.Sprintf("Post%d", i),
+				"requestBody": map[string]any{"content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + r}}}},
+				"responses":   resp(r),
+			}
+		}
+		ps[fmt.Sprintf("/v1/%s/{id}/sub%d", r, i)] = item
+	}
+	doc := map[string]any{
+		"openapi":    "3.0.0",
+		"info":       map[string]any{"title": "Generated", "version": "2024-01-01"},
+		"paths":      ps,
+		"components": map[string]any{"schemas": comps},
+		"security":   []any{map[string]any{"basicAuth": []any{}}},
+	}
+	out, err := json.MarshalIndent(doc, "", " ")
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func benchSources(b testing.TB) (compat.Source, compat.Source) {
+	old := stripeLike(1400, 400, false)
+	new := stripeLike(1400, 400, true)
+	b.Logf("generated %d and %d bytes", len(old), len(new))
+	return compat.Source{FS: fstest.MapFS{"spec3.json": {Data: old}}, File: "spec3.json"},
+		compat.Source{FS: fstest.MapFS{"spec3.json": {Data: new}}, File: "spec3.json"}
+}
+
+// BenchmarkLoad measures decoding and preparing one generated Stripe-sized document.
+func BenchmarkLoad(b *testing.B) {
+	old, _ := benchSources(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s, err := load(old)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.prepare(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCompare measures the whole comparison of a generated Stripe-sized pair,
+// loading included.
+func BenchmarkCompare(b *testing.B) {
+	old, new := benchSources(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := Compare(context.Background(), old, new, Options{Now: func() time.Time { return testNow }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			b.Logf("%d findings", len(r.Findings))
+		}
+	}
+}
+
+// TestLargeDeterministic compares the generated pair twice and checks that the shared
+// schema change is reported once per role and the reports are identical.
+func TestLargeDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	old, new := benchSources(t)
+	opts := Options{Now: func() time.Time { return testNow }}
+	r1, err := Compare(context.Background(), old, new, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := Compare(context.Background(), old, new, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j1, _ := json.Marshal(r1)
+	j2, _ := json.Marshal(r2)
+	if string(j1) != string(j2) {
+		t.Fatal("reports differ between runs")
+	}
+	counts := map[string]int{}
+	for _, f := range r1.Findings {
+		counts[f.Rule]++
+	}
+	t.Logf("%d findings: %v", len(r1.Findings), counts)
+	if counts["OPERATION_REMOVED"] != 1 {
+		t.Errorf("want one OPERATION_REMOVED, got %d", counts["OPERATION_REMOVED"])
+	}
+	if counts["PARAMETER_ADDED_OPTIONAL"] == 0 {
+		t.Errorf("want PARAMETER_ADDED_OPTIONAL findings")
+	}
+}

@@ -1,0 +1,100 @@
+package openapi
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/compatcheck/compatcheck/compat"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func memSource(files map[string]string) compat.Source {
+	fs := fstest.MapFS{}
+	for name, data := range files {
+		fs[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return compat.Source{FS: fs, Name: "v"}
+}
+
+// TestAliasBombBounded checks that a billion-laughs document fails quickly and without
+// expanding: the decoder's budget stops it long before memory grows.
+func TestAliasBombBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\nx-0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
+	for i := 1; i < 12; i++ {
+		p := fmt.Sprintf("*a%d", i-1)
+		fmt.Fprintf(&b, "x-%d: &a%d [%s]\n", i, i, strings.Repeat(p+",", 9)+p)
+	}
+	src := memSource(map[string]string{"openapi.yaml": b.String()})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err := Compare(context.Background(), src, src, Options{})
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "alias bomb")
+	assert.Less(t, elapsed, 2*time.Second)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<20), "alias expansion must stay bounded")
+}
+
+// TestDeepNesting checks that a deeply nested document is refused with an error, not a
+// stack overflow.
+func TestDeepNesting(t *testing.T) {
+	doc := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\nx-deep: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n"
+	src := memSource(map[string]string{"openapi.yaml": doc})
+	_, err := Compare(context.Background(), src, src, Options{})
+	require.Error(t, err)
+	var ce *compat.Error
+	assert.ErrorAs(t, err, &ce, "a user mistake is a positioned *compat.Error")
+}
+
+// TestConvert30 checks the 3.0 → 2020-12 dialect conversion on its own.
+func TestConvert30(t *testing.T) {
+	m := map[string]any{"type": "string", "nullable": true, "enum": []any{"a"}, "example": "a"}
+	convert30(m)
+	assert.Equal(t, map[string]any{"type": []any{"string", "null"}, "enum": []any{"a", nil}}, m)
+
+	m = map[string]any{"type": "number", "minimum": 1, "exclusiveMinimum": true, "maximum": 5, "exclusiveMaximum": false}
+	convert30(m)
+	assert.Equal(t, map[string]any{"type": "number", "exclusiveMinimum": 1, "maximum": 5}, m)
+
+	m = map[string]any{"$ref": "#/components/schemas/A", "nullable": true, "description": "ignored"}
+	convert30(m)
+	assert.Equal(t, map[string]any{"anyOf": []any{map[string]any{"$ref": "#/components/schemas/A"}, map[string]any{"type": "null"}}}, m)
+
+	m = map[string]any{"allOf": []any{map[string]any{"$ref": "#/x"}}, "nullable": true}
+	convert30(m)
+	assert.Equal(t, map[string]any{"anyOf": []any{map[string]any{"allOf": []any{map[string]any{"$ref": "#/x"}}}, map[string]any{"type": "null"}}}, m)
+}
+
+// TestSubjects pins the spelling of subjects.
+func TestSubjects(t *testing.T) {
+	s := &spec{root: "openapi.yaml"}
+	cases := map[loc]string{
+		{"openapi.yaml", "/paths/~1users~1{id}/get/parameters/0"}:     "GET /users/{id} #/parameters/0",
+		{"openapi.yaml", "/paths/~1users/post"}:                       "POST /users",
+		{"openapi.yaml", "/components/schemas/Pet/properties/status"}: "#/components/schemas/Pet/properties/status",
+		{"openapi.yaml", "/webhooks/orderCreated/post/requestBody"}:   "POST webhook:orderCreated #/requestBody",
+		{"schemas/pet.yaml", "/Pet"}:                                  "schemas/pet.yaml#/Pet",
+		{"openapi.yaml", "/paths/~1users/parameters/0"}:               "#/paths/~1users/parameters/0",
+	}
+	for l, want := range cases {
+		assert.Equal(t, want, s.subject(l), "%v", l)
+	}
+}
+
+// TestNowDefault checks that a zero Options works: Now defaults to the wall clock.
+func TestNowDefault(t *testing.T) {
+	src := memSource(map[string]string{"openapi.yaml": "openapi: 3.1.0\ninfo: {title: t, version: \"1\"}\npaths: {}\n"})
+	r, err := Compare(context.Background(), src, src, Options{})
+	require.NoError(t, err)
+	assert.Empty(t, r.Findings)
+}
