@@ -1,14 +1,204 @@
 package jsonschema
 
 import (
-	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
 
 	"github.com/compatcheck/compatcheck/compat"
 )
 
-// Compare compares two versions of a contract. SCAFFOLD: replaced by the engine's real
-// implementation before this package is called done.
-func Compare(ctx context.Context, old, new compat.Source, opts Options) (*compat.Report, error) {
-	return nil, errors.New("jsonschema engine: not implemented yet")
+// maxPairDepth bounds how deeply pair comparisons nest before the engine stops proving.
+const maxPairDepth = 2000
+
+// pairKey identifies one (old, new) schema comparison for memoization.
+type pairKey struct{ o, n *node }
+
+// pairResult is what comparing one pair found, and the two answers folded over it.
+type pairResult struct {
+	findings []compat.Finding
+	b, f     bool
+	done     bool
 }
+
+var yes = &pairResult{b: true, f: true, done: true}
+
+// undecidedRule reports pairs the engine gave up on.
+var ruleUndecided = compat.Register(compat.Rule{
+	ID:    "SCHEMA_COMPARISON_UNDECIDED",
+	Kind:  compat.KindJSONSchema,
+	Title: "The engine could not decide whether the schemas accept the same data",
+	Why: "The comparison ran out of its work budget or nesting bound before it could prove either inclusion, " +
+		"so both B and F are answered no: an answer of yes would be a guess, and a wrong yes lets a breaking change through.",
+	Old:  `{"$defs": {"...": "thousands of mutually recursive definitions"}}`,
+	New:  `{"$defs": {"...": "the same, changed"}}`,
+	Safe: "Review the change by hand, or split the schema so each comparison stays within the budget (CompareOptions.Budget).",
+}, )
+
+// pair compares the old schema o with the new schema n. Results are memoized per pair; a
+// pair met again while it is still being compared (a recursive schema) is assumed to hold,
+// which is the coinductive reading of recursive inclusion.
+func (c *Comparison) pair(o, n *node) *pairResult {
+	if o == nil || n == nil {
+		return yes
+	}
+	key := pairKey{o, n}
+	if r, ok := c.memo[key]; ok {
+		if !r.done {
+			return yes
+		}
+		return r
+	}
+	c.work++
+	if c.work > c.opts.Budget || c.depth > maxPairDepth || (c.ctx != nil && c.work%1024 == 0 && c.ctx.Err() != nil) {
+		f := c.finding(ruleUndecided, o, n, "", false, false,
+			"could not prove inclusion either way: the comparison's work budget or nesting bound was exhausted here")
+		r := &pairResult{findings: []compat.Finding{f}, done: true}
+		return r
+	}
+	r := &pairResult{b: true, f: true}
+	c.memo[key] = r
+	c.depth++
+	fs := c.compute(o, n)
+	c.depth--
+	r.findings = fs
+	r.b, r.f = fold(fs)
+	r.done = true
+	return r
+}
+
+// fold ANDs the answers of findings.
+func fold(fs []compat.Finding) (b, f bool) {
+	b, f = true, true
+	for _, x := range fs {
+		b = b && x.Backward
+		f = f && x.Forward
+	}
+	return b, f
+}
+
+// compute runs every keyword family over one pair.
+func (c *Comparison) compute(o, n *node) []compat.Finding {
+	pa := c.opts.Model == ProduceAccept
+	// An undeclared position of an open object or tuple produces nothing under the
+	// produce-accept model and accepts everything: nothing to compare.
+	if pa && (o.open || n.open) {
+		return nil
+	}
+	if o.isFalse() && n.isFalse() {
+		return nil
+	}
+	var fs []compat.Finding
+	fs = append(fs, c.compareTypes(o, n)...)
+	if !o.hasEnum && !n.hasEnum {
+		common := c.effTypes(o) & c.effTypes(n)
+		if common&tNumber != 0 {
+			fs = append(fs, c.compareNumbers(o, n)...)
+		}
+		if common&tString != 0 {
+			fs = append(fs, c.compareStrings(o, n)...)
+		}
+		if common&tArray != 0 {
+			fs = append(fs, c.compareArrays(o, n)...)
+		}
+		if common&tObject != 0 {
+			fs = append(fs, c.compareObjects(o, n)...)
+		}
+	}
+	fs = append(fs, c.compareCombinators(o, n)...)
+	return fs
+}
+
+// subject names where a finding is: the new schema's location, or the old one's when the
+// new side does not exist.
+func subjectOf(o, n *node) string {
+	if n != nil {
+		return n.loc()
+	}
+	return o.loc()
+}
+
+// finding builds a finding of rule r for the pair (o, n) with the computed answers,
+// positions at keyword kw of each side (or the schema itself), advice for unsafe answers,
+// and no witness yet.
+func (c *Comparison) finding(r *compat.Rule, o, n *node, kw string, b, f bool, msg string) compat.Finding {
+	x := r.Finding(subjectOf(o, n), msg)
+	x.Backward, x.Forward = b, f
+	if o != nil {
+		x.Old = o.side.pos(o.file, joinPtr(o.ptr, kw))
+	}
+	if n != nil {
+		x.New = n.side.pos(n.file, joinPtr(n.ptr, kw))
+	}
+	x.Advice = advice(x)
+	return x
+}
+
+// findingAt is finding for an element that exists on one side only (oldExists/newExists
+// say which), positioned at the given pointers.
+func (c *Comparison) findingAt(r *compat.Rule, subject string, o, n *node, oldPtr, newPtr string, b, f bool, msg string) compat.Finding {
+	x := r.Finding(subject, msg)
+	x.Backward, x.Forward = b, f
+	if o != nil {
+		x.Old = o.side.pos(o.file, oldPtr)
+	}
+	if n != nil {
+		x.New = n.side.pos(n.file, newPtr)
+	}
+	x.Advice = advice(x)
+	return x
+}
+
+func joinPtr(ptr, kw string) string {
+	if kw == "" {
+		return ptr
+	}
+	return ptr + "/" + kw
+}
+
+// advice is the safe sequence of releases for a finding's class.
+func advice(f compat.Finding) []string {
+	switch f.Class() {
+	case compat.Breaking:
+		return []string{
+			"Expand: release a schema that accepts both the old and the new shape (for example add the new form beside the old one), readers first",
+			"Migrate: switch writers to the new shape and let data written in the old shape drain or be rewritten",
+			"Contract: in a later release, narrow the schema to the new shape only",
+		}
+	case compat.ReadTolerant:
+		return []string{
+			"Release every reader with the new schema first, so they accept the new shape",
+			"Only then release writers that emit data using it",
+		}
+	}
+	return nil
+}
+
+// withWitness sets the first verified witness for the finding's failing direction.
+func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(producer, acceptor *node) []any) compat.Finding {
+	if cands == nil {
+		return f
+	}
+	if !f.Backward {
+		if w := c.witness(o, n, cands(o, n)); w != nil {
+			f.Witness = w
+			return f
+		}
+	}
+	if !f.Forward {
+		if w := c.witness(n, o, cands(n, o)); w != nil {
+			f.Witness = w
+		}
+	}
+	return f
+}
+
+// unproven is appended to messages whose "no" is the engine's inability to prove
+// inclusion rather than a demonstrated difference.
+const unproven = " (could not prove inclusion, so answered no)"
+
+func quote(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+var _ = fmt.Sprintf

@@ -1,0 +1,554 @@
+package jsonschema
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/compatcheck/compatcheck/compat"
+)
+
+var ruleAnyOfBranchAdded = compat.Register(compat.Rule{
+	ID: "ANY_OF_BRANCH_ADDED", Kind: compat.KindJSONSchema,
+	Title:    "An anyOf branch was added (or a schema became an anyOf)",
+	Backward: true, Forward: false,
+	Why:      "B holds: old values still match an old branch. F fails unless the new branch is contained in an old one: new writers may produce values only the new branch accepts.",
+	Old:      `{"anyOf": [{"type": "string"}]}`,
+	New:      `{"anyOf": [{"type": "string"}, {"type": "integer"}]}`,
+	Safe:     "Read before write: release readers with the new branch first, then writers.",
+})
+
+var ruleAnyOfBranchRemoved = compat.Register(compat.Rule{
+	ID: "ANY_OF_BRANCH_REMOVED", Kind: compat.KindJSONSchema,
+	Title:    "An anyOf branch was removed (or a schema stopped being an anyOf)",
+	Backward: false, Forward: true,
+	Why:      "B fails unless the removed branch is contained in a remaining one: old writers may produce values only it accepted. F holds.",
+	Old:      `{"anyOf": [{"type": "string"}, {"type": "integer"}]}`,
+	New:      `{"anyOf": [{"type": "string"}]}`,
+	Safe:     "Stop writers from producing values of the branch first, migrate stored data, then remove it.",
+})
+
+var ruleOneOfBranchAdded = compat.Register(compat.Rule{
+	ID: "ONE_OF_BRANCH_ADDED", Kind: compat.KindJSONSchema,
+	Title:    "A oneOf branch was added",
+	Backward: false, Forward: false,
+	Why: "A value must match exactly one branch. B holds only when the new branch is proven disjoint from every old branch; otherwise an old value that also matches the new branch now matches two and is rejected, " +
+		"so an overlapping branch NARROWS the oneOf. F fails: new writers may produce values only the new branch accepts.",
+	Old:  `{"oneOf": [{"type": "string"}]}`,
+	New:  `{"oneOf": [{"type": "string"}, {"maxLength": 3}]}`,
+	Safe: "Make the new branch disjoint from the others (for example with a discriminating const), release readers first, then writers.",
+})
+
+var ruleOneOfBranchRemoved = compat.Register(compat.Rule{
+	ID: "ONE_OF_BRANCH_REMOVED", Kind: compat.KindJSONSchema,
+	Title:    "A oneOf branch was removed",
+	Backward: false, Forward: true,
+	Why: "B fails: values that matched only the removed branch are now rejected. F holds when the removed branch was disjoint from the others; " +
+		"if it overlapped one, values matching both were rejected before and are accepted now, so F is computed.",
+	Old:  `{"oneOf": [{"type": "string"}, {"type": "integer"}]}`,
+	New:  `{"oneOf": [{"type": "string"}]}`,
+	Safe: "Stop writers from producing values of the branch first, migrate stored data, then remove it.",
+})
+
+var ruleAllOfMemberAdded = compat.Register(compat.Rule{
+	ID: "ALL_OF_MEMBER_ADDED", Kind: compat.KindJSONSchema,
+	Title:    "An allOf member (or a $ref beside other keywords) was added",
+	Backward: false, Forward: true,
+	Why:      "An added conjunct narrows the schema: B holds only when the old schema already implies the new member (computed); F holds.",
+	Old:      `{"type": "object"}`,
+	New:      `{"type": "object", "allOf": [{"required": ["id"]}]}`,
+	Safe:     "Move writers to satisfy the new member first, migrate stored data, then add it.",
+})
+
+var ruleAllOfMemberRemoved = compat.Register(compat.Rule{
+	ID: "ALL_OF_MEMBER_REMOVED", Kind: compat.KindJSONSchema,
+	Title:    "An allOf member (or a $ref beside other keywords) was removed",
+	Backward: true, Forward: false,
+	Why:      "A removed conjunct widens the schema: B holds; F holds only when the new schema still implies the removed member (computed).",
+	Old:      `{"type": "object", "allOf": [{"required": ["id"]}]}`,
+	New:      `{"type": "object"}`,
+	Safe:     "Read before write: release readers first, then writers.",
+})
+
+var ruleNotAdded = compat.Register(compat.Rule{
+	ID: "NOT_ADDED", Kind: compat.KindJSONSchema,
+	Title:    "A not constraint was added",
+	Backward: false, Forward: true,
+	Why:      "B holds only when no old value matches the negated schema (proven disjoint); otherwise old writers may produce values now excluded. F holds.",
+	Old:      `{"type": "string"}`,
+	New:      `{"type": "string", "not": {"const": ""}}`,
+	Safe:     "Stop writers producing the excluded values first, then add the constraint.",
+})
+
+var ruleNotRemoved = compat.Register(compat.Rule{
+	ID: "NOT_REMOVED", Kind: compat.KindJSONSchema,
+	Title:    "A not constraint was removed",
+	Backward: true, Forward: false,
+	Why:      "B holds. F holds only when no new value matches the formerly negated schema (proven disjoint); otherwise new writers may produce values old readers exclude.",
+	Old:      `{"type": "string", "not": {"const": ""}}`,
+	New:      `{"type": "string"}`,
+	Safe:     "Read before write: release readers first, then writers.",
+})
+
+var ruleNotChanged = compat.Register(compat.Rule{
+	ID: "NOT_CHANGED", Kind: compat.KindJSONSchema,
+	Title:    "A not constraint's schema changed",
+	Backward: false, Forward: false,
+	Why:      "Negation reverses inclusion: B holds when the new negated schema is contained in the old one, F the other way round; both are computed and default to no.",
+	Old:      `{"not": {"type": "string"}}`,
+	New:      `{"not": {"type": ["string", "null"]}}`,
+	Safe:     "Expand–contract on the excluded values.",
+})
+
+var ruleConditionalChanged = compat.Register(compat.Rule{
+	ID: "CONDITIONAL_CHANGED", Kind: compat.KindJSONSchema,
+	Title:    "An if/then/else conditional was added, removed or its condition changed",
+	Backward: false, Forward: false,
+	Why: "When the if schema is unchanged the then and else branches are compared like any nested schema. " +
+		"When the condition itself changes, or the conditional appears or disappears, the engine cannot prove inclusion and answers no in the direction it cannot prove.",
+	Old:  `{"if": {"properties": {"kind": {"const": "a"}}}, "then": {"required": ["x"]}}`,
+	New:  `{"if": {"properties": {"kind": {"const": "b"}}}, "then": {"required": ["x"]}}`,
+	Safe: "Expand–contract: add the new condition beside the old one, move writers, then drop the old one.",
+})
+
+var ruleUnevaluatedChanged = compat.Register(compat.Rule{
+	ID: "UNEVALUATED_CHANGED", Kind: compat.KindJSONSchema,
+	Title:    "unevaluatedProperties or unevaluatedItems was added, removed or changed",
+	Backward: false, Forward: false,
+	Why: "These keywords depend on what every other applicator evaluated, which the engine does not model; when both sides have one it compares the two schemas, " +
+		"otherwise it answers no in each direction it cannot prove (adding one narrows: B no; removing one widens: F no).",
+	Old:  `{"type": "object"}`,
+	New:  `{"type": "object", "unevaluatedProperties": false}`,
+	Safe: "Treat as narrowing or widening: move writers or readers first accordingly.",
+})
+
+// holds reports whether Produce(a) ⊆ Accept(b), as far as the engine can prove.
+func (c *Comparison) holds(a, b *node) bool { return c.pair(a, b).b }
+
+// disjoint reports whether no value matches both schemas, as far as it can be proven
+// cheaply: disjoint types, finite value lists the other rejects, or a required property
+// whose schemas are disjoint (a discriminator).
+func (c *Comparison) disjoint(a, b *node, depth int) bool {
+	if a == nil || b == nil || depth > 6 {
+		return false
+	}
+	if effTypes(a, 0)&effTypes(b, 0) == 0 {
+		return true
+	}
+	for _, x := range [][2]*node{{a, b}, {b, a}} {
+		if vals, ok := finiteValues(x[0]); ok {
+			all := true
+			for _, v := range vals {
+				if valid(x[1], v) {
+					all = false
+					break
+				}
+			}
+			if all {
+				return true
+			}
+		}
+	}
+	if effTypes(a, 0)&effTypes(b, 0) == tObject {
+		for _, k := range a.propNames {
+			if a.required[k] && b.required[k] && b.props[k] != nil && c.disjoint(a.props[k], b.props[k], depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *Comparison) compareCombinators(o, n *node) []compat.Finding {
+	var fs []compat.Finding
+	fs = append(fs, c.compareAllOf(o, n)...)
+	fs = append(fs, c.compareBranches(o, n, false)...)
+	fs = append(fs, c.compareBranches(o, n, true)...)
+	fs = append(fs, c.compareNot(o, n)...)
+	fs = append(fs, c.compareConditional(o, n)...)
+	fs = append(fs, c.compareUnevaluated(o, n)...)
+	return fs
+}
+
+// match pairs old and new members that compare equal (no findings either way).
+func (c *Comparison) match(os, ns []*node) (mo, mn []bool) {
+	mo, mn = make([]bool, len(os)), make([]bool, len(ns))
+	for i, a := range os {
+		for j, b := range ns {
+			if mn[j] {
+				continue
+			}
+			if len(c.pair(a, b).findings) == 0 {
+				mo[i], mn[j] = true, true
+				break
+			}
+		}
+	}
+	return mo, mn
+}
+
+func unmatched(xs []*node, m []bool) []*node {
+	var out []*node
+	for i, x := range xs {
+		if !m[i] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (c *Comparison) compareAllOf(o, n *node) []compat.Finding {
+	if len(o.allOf) == 0 && len(n.allOf) == 0 {
+		return nil
+	}
+	mo, mn := c.match(o.allOf, n.allOf)
+	ro, rn := unmatched(o.allOf, mo), unmatched(n.allOf, mn)
+	if len(ro) == 1 && len(rn) == 1 {
+		return c.pair(ro[0], rn[0]).findings
+	}
+	var fs []compat.Finding
+	for _, m := range rn {
+		b := c.holds(o, m)
+		if !b {
+			x := c.findingAt(ruleAllOfMemberAdded, m.loc(), o, n, o.ptr, m.ptr, false, true, "allOf member added that the old schema does not imply")
+			fs = append(fs, c.withWitness(x, o, n, c.candidates))
+		}
+	}
+	for _, m := range ro {
+		f := c.holds(n, m)
+		if !f {
+			x := c.findingAt(ruleAllOfMemberRemoved, m.loc(), o, n, m.ptr, n.ptr, true, false, "allOf member removed that the new schema does not imply")
+			fs = append(fs, c.withWitness(x, o, n, c.candidates))
+		}
+	}
+	return fs
+}
+
+// compareBranches compares anyOf (or oneOf) lists. A side without the keyword counts as a
+// single branch: the whole schema. Branches whose types the other side does not accept
+// at all were already reported as a type change and are left out here.
+func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
+	ob, nb := o.anyOf, n.anyOf
+	kw := "anyOf"
+	if one {
+		ob, nb, kw = o.oneOf, n.oneOf, "oneOf"
+	}
+	if len(ob) == 0 && len(nb) == 0 {
+		return nil
+	}
+	if len(ob) == 0 || len(nb) == 0 {
+		if one {
+			// Becoming or ceasing to be a oneOf: compare as a whole, conservatively.
+			return c.wholeOneOf(o, n, ob, nb)
+		}
+		return c.wholeAnyOf(o, n, ob, nb)
+	}
+	mo, mn := c.match(ob, nb)
+	ro, rn := unmatched(ob, mo), unmatched(nb, mn)
+	if len(ro) == 0 && len(rn) == 0 {
+		return nil
+	}
+	if len(ro) == 1 && len(rn) == 1 && len(ob) == len(nb) {
+		// One branch changed in place: report its differences where they are, but a
+		// changed oneOf branch may also start or stop overlapping its siblings.
+		fs := c.pair(ro[0], rn[0]).findings
+		if one {
+			for j, x := range nb {
+				if x != rn[0] && !c.disjoint(rn[0], x, 0) && c.disjointFromOld(ro[0], ob, x) {
+					f := c.findingAt(ruleOneOfBranchAdded, rn[0].loc(), o, n, ro[0].ptr, rn[0].ptr, false, false,
+						fmt.Sprintf("changed oneOf branch may now overlap branch %d, so values matching both are rejected", j)+unproven)
+					fs = append(fs, c.withWitness(f, o, n, c.candidates))
+					break
+				}
+			}
+		}
+		return fs
+	}
+	var fs []compat.Finding
+	ot, nt := c.effTypes(o), c.effTypes(n)
+	for _, x := range rn {
+		if effTypes(x, 0)&ot == 0 && !one {
+			continue // a new type, reported as TYPE_WIDENED
+		}
+		f := false
+		for _, y := range ob {
+			if c.holds(x, y) {
+				f = true
+				break
+			}
+		}
+		b := true
+		rule := ruleAnyOfBranchAdded
+		msg := kw + " branch added"
+		if one {
+			rule = ruleOneOfBranchAdded
+			for _, y := range ob {
+				if !c.disjoint(x, y, 0) {
+					b = false
+					msg += " that may overlap an existing branch, so old values matching both are now rejected"
+					break
+				}
+			}
+		}
+		if !f && !b {
+			msg += unproven
+		}
+		if b && f {
+			continue
+		}
+		fx := c.findingAt(rule, x.loc(), nil, n, "", x.ptr, b, f, msg)
+		fs = append(fs, c.withWitness(fx, o, n, c.candidates))
+	}
+	for _, x := range ro {
+		if effTypes(x, 0)&nt == 0 && !one {
+			continue // a removed type, reported as TYPE_NARROWED
+		}
+		b := false
+		if !one {
+			for _, y := range nb {
+				if c.holds(x, y) {
+					b = true
+					break
+				}
+			}
+		}
+		f := true
+		rule := ruleAnyOfBranchRemoved
+		msg := kw + " branch removed"
+		if one {
+			rule = ruleOneOfBranchRemoved
+			for _, y := range ob {
+				if y != x && !c.disjoint(x, y, 0) {
+					f = false
+					msg += " that may overlap another branch, so values matching both are now accepted"
+					break
+				}
+			}
+		}
+		if b && f {
+			continue
+		}
+		fx := c.findingAt(rule, x.loc(), o, nil, x.ptr, "", b, f, msg)
+		fs = append(fs, c.withWitness(fx, o, n, c.candidates))
+	}
+	return fs
+}
+
+// disjointFromOld reports whether the old branch was disjoint from sibling x's old
+// counterpart, approximated by x itself.
+func (c *Comparison) disjointFromOld(old *node, _ []*node, x *node) bool {
+	return c.disjoint(old, x, 0)
+}
+
+// wholeAnyOf compares a schema with anyOf against one without: the side without counts as
+// the single branch "the whole schema".
+func (c *Comparison) wholeAnyOf(o, n *node, ob, nb []*node) []compat.Finding {
+	if len(nb) > 0 {
+		ot := c.effTypes(o)
+		b := false
+		for _, y := range nb {
+			if c.holds(o, y) {
+				b = true
+				break
+			}
+		}
+		f := true
+		for _, y := range nb {
+			if effTypes(y, 0)&ot == 0 {
+				continue // a new type, reported as TYPE_WIDENED
+			}
+			if !c.holds(y, o) {
+				f = false
+			}
+		}
+		if b && f {
+			return nil
+		}
+		x := c.findingAt(ruleAnyOfBranchAdded, n.loc()+"/anyOf", o, n, o.ptr, n.ptr+"/anyOf", b, f, "schema became an anyOf with branches the old schema does not cover")
+		return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
+	}
+	nt := c.effTypes(n)
+	b := true
+	for _, y := range ob {
+		if effTypes(y, 0)&nt == 0 {
+			continue
+		}
+		if !c.holds(y, n) {
+			b = false
+		}
+	}
+	f := false
+	for _, y := range ob {
+		if c.holds(n, y) {
+			f = true
+			break
+		}
+	}
+	if b && f {
+		return nil
+	}
+	x := c.findingAt(ruleAnyOfBranchRemoved, n.loc(), o, n, o.ptr+"/anyOf", n.ptr, b, f, "schema is no longer an anyOf and does not cover all its old branches")
+	return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
+}
+
+func (c *Comparison) wholeOneOf(o, n *node, ob, nb []*node) []compat.Finding {
+	if len(nb) > 0 {
+		// New oneOf: B needs every old value to match exactly one new branch.
+		b := false
+		for i, y := range nb {
+			if !c.holds(o, y) {
+				continue
+			}
+			others := true
+			for j, z := range nb {
+				if j != i && !c.disjoint(y, z, 0) {
+					others = false
+				}
+			}
+			b = others
+			break
+		}
+		f := true
+		for _, y := range nb {
+			if !c.holds(y, o) {
+				f = false
+			}
+		}
+		if b && f {
+			return nil
+		}
+		x := c.findingAt(ruleOneOfBranchAdded, n.loc()+"/oneOf", o, n, o.ptr, n.ptr+"/oneOf", b, f, "schema became a oneOf the engine cannot prove equivalent"+unproven)
+		return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
+	}
+	b := true
+	for _, y := range ob {
+		if !c.holds(y, n) {
+			b = false
+		}
+	}
+	f := false
+	for i, y := range ob {
+		if !c.holds(n, y) {
+			continue
+		}
+		others := true
+		for j, z := range ob {
+			if j != i && !c.disjoint(y, z, 0) {
+				others = false
+			}
+		}
+		f = others
+		break
+	}
+	if b && f {
+		return nil
+	}
+	x := c.findingAt(ruleOneOfBranchRemoved, n.loc(), o, n, o.ptr+"/oneOf", n.ptr, b, f, "schema is no longer a oneOf and the engine cannot prove it equivalent"+unproven)
+	return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
+}
+
+func (c *Comparison) compareNot(o, n *node) []compat.Finding {
+	switch {
+	case o.not == nil && n.not == nil:
+		return nil
+	case o.not == nil:
+		if c.disjoint(o, n.not, 0) {
+			return nil
+		}
+		x := c.finding(ruleNotAdded, o, n, "not", false, true, "not constraint added"+unproven)
+		return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
+	case n.not == nil:
+		if c.disjoint(n, o.not, 0) {
+			return nil
+		}
+		x := c.finding(ruleNotRemoved, o, n, "not", true, false, "not constraint removed"+unproven)
+		return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
+	}
+	r := c.pair(o.not, n.not)
+	if len(r.findings) == 0 {
+		return nil
+	}
+	// Accept(not X) shrinks as X grows: B needs X_new ⊆ X_old over everything X_new
+	// accepts, which is the strict reading of the reversed pair.
+	rb := c.strictHolds(n.not, o.not)
+	rf := c.strictHolds(o.not, n.not)
+	if rb && rf {
+		return nil
+	}
+	x := c.finding(ruleNotChanged, o, n, "not", rb, rf, "not constraint changed")
+	return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
+}
+
+// strictHolds is holds under the strict model (Produce = Accept), which negation needs.
+func (c *Comparison) strictHolds(a, b *node) bool {
+	if c.opts.Model == Strict {
+		return c.holds(a, b)
+	}
+	if c.strict == nil {
+		opts := c.opts
+		opts.Model = Strict
+		c.strict = NewComparison(c.old, c.new, opts)
+		c.strict.ctx = c.ctx
+	}
+	return c.strict.pair(a, b).b
+}
+
+func (c *Comparison) compareConditional(o, n *node) []compat.Finding {
+	if o.ifN == nil && n.ifN == nil {
+		return nil
+	}
+	if o.ifN != nil && n.ifN != nil && len(c.pair(o.ifN, n.ifN).findings) == 0 && len(c.pair(n.ifN, o.ifN).findings) == 0 {
+		var fs []compat.Finding
+		for _, p := range [][2]*node{{o.thenN, n.thenN}, {o.elseN, n.elseN}} {
+			switch {
+			case p[0] != nil && p[1] != nil:
+				fs = append(fs, c.pair(p[0], p[1]).findings...)
+			case p[0] == nil && p[1] != nil:
+				b := c.holds(o, p[1])
+				if !b {
+					x := c.findingAt(ruleConditionalChanged, p[1].loc(), o, n, o.ptr, p[1].ptr, false, true, "conditional branch added"+unproven)
+					fs = append(fs, c.withWitness(x, o, n, c.candidates))
+				}
+			case p[0] != nil && p[1] == nil:
+				f := c.holds(n, p[0])
+				if !f {
+					x := c.findingAt(ruleConditionalChanged, p[0].loc(), o, n, p[0].ptr, n.ptr, true, false, "conditional branch removed"+unproven)
+					fs = append(fs, c.withWitness(x, o, n, c.candidates))
+				}
+			}
+		}
+		return fs
+	}
+	var b, f bool
+	var msg string
+	switch {
+	case o.ifN == nil:
+		b, f, msg = false, true, "if/then/else added"
+	case n.ifN == nil:
+		b, f, msg = true, false, "if/then/else removed"
+	default:
+		b, f, msg = false, false, "if condition changed"
+	}
+	x := c.finding(ruleConditionalChanged, o, n, "if", b, f, msg+unproven)
+	return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
+}
+
+func (c *Comparison) compareUnevaluated(o, n *node) []compat.Finding {
+	var fs []compat.Finding
+	for i, p := range [][2]*node{{o.unevaluatedProps, n.unevaluatedProps}, {o.unevaluatedItems, n.unevaluatedItems}} {
+		kw := []string{"unevaluatedProperties", "unevaluatedItems"}[i]
+		switch {
+		case p[0] == nil && p[1] == nil:
+		case p[0] != nil && p[1] != nil:
+			fs = append(fs, c.pair(p[0], p[1]).findings...)
+		case p[1] != nil:
+			x := c.finding(ruleUnevaluatedChanged, o, n, kw, false, true, kw+" added"+unproven)
+			fs = append(fs, c.withWitness(x, o, n, c.candidates))
+		default:
+			x := c.finding(ruleUnevaluatedChanged, o, n, kw, true, false, kw+" removed"+unproven)
+			fs = append(fs, c.withWitness(x, o, n, c.candidates))
+		}
+	}
+	return fs
+}
+
+var _ = strconv.Itoa

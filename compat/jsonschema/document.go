@@ -1,0 +1,377 @@
+package jsonschema
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/compatcheck/compatcheck/compat"
+	js "github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// Document is one decoded JSON or YAML file of a contract version.
+type Document struct {
+	// Path is the slash path relative to the Source root; positions and subjects use it.
+	Path string
+	// Value is the decoded JSON value: map[string]any, []any, string, float64 or
+	// json.Number, bool, nil.
+	Value any
+	// Pos returns where the value at a JSON pointer (e.g. "/components/schemas/Pet")
+	// starts; it may be nil, and positions are then omitted.
+	Pos func(pointer string) (line, col int)
+}
+
+// rootURL is the base under which every document of a version is registered with the
+// validator's compiler. A reference that resolves outside it climbs out of the input tree.
+const rootURL = "file:///compatcheck-root/"
+
+// Schemas is one contract version's schema documents, ready for comparison: every document
+// is registered in memory so that references between them resolve without touching the
+// network or the disk.
+type Schemas struct {
+	docs     map[string]*Document
+	ids      map[string]string // root $id (without fragment) -> document path
+	compiler *js.Compiler
+	errf     func(file string, line, col int, format string, args ...any) error
+
+	mu       sync.Mutex
+	compiled map[string]*js.Schema
+	nodes    map[*js.Schema]*node
+	nextID   int
+}
+
+// NewSchemas prepares documents whose schemas are JSON Schema 2020-12 (unless $schema says
+// otherwise). $refs resolve only among the given documents (relative paths + fragments);
+// every other reference is refused with a positioned error when a schema using it is
+// compared.
+func NewSchemas(docs []Document) (*Schemas, error) {
+	return newSchemas(docs, func(file string, line, col int, format string, args ...any) error {
+		return &compat.Error{Pos: compat.Position{File: file, Line: line, Column: col}, Msg: fmt.Sprintf(format, args...)}
+	})
+}
+
+func newSchemas(docs []Document, errf func(file string, line, col int, format string, args ...any) error) (*Schemas, error) {
+	sc := &Schemas{
+		docs:     map[string]*Document{},
+		ids:      map[string]string{},
+		errf:     errf,
+		compiled: map[string]*js.Schema{},
+		nodes:    map[*js.Schema]*node{},
+	}
+	c := js.NewCompiler()
+	c.Draft = js.Draft2020
+	c.AssertFormat = true
+	c.AssertContent = false
+	c.LoadURL = sc.load
+	sc.compiler = c
+	sorted := append([]Document(nil), docs...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	for i := range sorted {
+		d := &sorted[i]
+		if !validDocPath(d.Path) {
+			return nil, errf(d.Path, 0, 0, "invalid document path")
+		}
+		if _, dup := sc.docs[d.Path]; dup {
+			return nil, errf(d.Path, 0, 0, "document given twice")
+		}
+		sc.docs[d.Path] = d
+		data, err := json.Marshal(d.Value)
+		if err != nil {
+			return nil, errf(d.Path, 1, 1, "cannot encode document: %v", err)
+		}
+		if err := c.AddResource(rootURL+d.Path, bytes.NewReader(data)); err != nil {
+			return nil, errf(d.Path, 1, 1, "%s", cleanLibError(err.Error()))
+		}
+		if m, ok := d.Value.(map[string]any); ok {
+			for _, key := range []string{"$id", "id"} {
+				if id, ok := m[key].(string); ok && id != "" {
+					if u, err := url.Parse(id); err == nil && u.IsAbs() {
+						u.Fragment = ""
+						sc.ids[u.String()] = d.Path
+					}
+				}
+			}
+		}
+	}
+	return sc, nil
+}
+
+func validDocPath(p string) bool {
+	return p != "" && !strings.HasPrefix(p, "/") && path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../") && !strings.ContainsAny(p, "#?\\")
+}
+
+// load is the compiler's LoadURL: it serves documents by their root $id and refuses
+// everything else, so that no schema is ever fetched from the network or read from disk.
+func (sc *Schemas) load(s string) (io.ReadCloser, error) {
+	if p, ok := sc.ids[s]; ok {
+		data, err := json.Marshal(sc.docs[p].Value)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	if rest, ok := strings.CutPrefix(s, rootURL); ok {
+		return nil, refusedError{fmt.Sprintf("$ref to %s: no such schema file in the input tree", rest)}
+	}
+	if strings.HasPrefix(s, "file:///") {
+		return nil, refusedError{"$ref climbs out of the input tree; only files inside it are read"}
+	}
+	return nil, refusedError{fmt.Sprintf("$ref to %s refused: remote schemas are never fetched; add the schema to the input tree", s)}
+}
+
+type refusedError struct{ msg string }
+
+func (e refusedError) Error() string { return e.msg }
+
+// locate turns a compiled schema's absolute location into a document path and pointer.
+func (sc *Schemas) locate(loc string) (string, string) {
+	base, frag, _ := strings.Cut(loc, "#")
+	frag, _ = url.PathUnescape(frag)
+	if p, ok := strings.CutPrefix(base, rootURL); ok {
+		return p, frag
+	}
+	if p, ok := sc.ids[base]; ok {
+		return p, frag
+	}
+	return base, frag
+}
+
+// pos returns the position of the value at pointer in file, or nil when unknown.
+func (sc *Schemas) pos(file, ptr string) *compat.Position {
+	d, ok := sc.docs[file]
+	if !ok || d.Pos == nil {
+		return nil
+	}
+	for {
+		line, col := d.Pos(ptr)
+		if line > 0 {
+			return compat.Pos(file, line, col)
+		}
+		i := strings.LastIndex(ptr, "/")
+		if i < 0 {
+			return compat.Pos(file, 0, 0)
+		}
+		ptr = ptr[:i]
+	}
+}
+
+// errAt returns a positioned error at file#ptr.
+func (sc *Schemas) errAt(file, ptr, format string, args ...any) error {
+	line, col := 0, 0
+	if p := sc.pos(file, ptr); p != nil {
+		line, col = p.Line, p.Column
+	}
+	return sc.errf(file, line, col, format, args...)
+}
+
+// schemaAt compiles the schema at "path#/pointer" (once) and returns its normalized node.
+func (sc *Schemas) schemaAt(ref string) (*node, error) {
+	file, ptr := splitRef(ref)
+	if _, ok := sc.docs[file]; !ok {
+		return nil, sc.errf(file, 0, 0, "no such schema document")
+	}
+	s, ok := sc.compiled[ref]
+	if !ok {
+		var err error
+		s, err = sc.compileAt(file, ptr)
+		if err != nil {
+			return nil, err
+		}
+		sc.compiled[ref] = s
+	}
+	return sc.nodeOf(s)
+}
+
+func (sc *Schemas) compileAt(file, ptr string) (s *js.Schema, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, sc.errAt(file, ptr, "internal error compiling the schema (please report): %v", r)
+		}
+	}()
+	u := rootURL + file
+	if ptr != "" {
+		u += "#" + (&url.URL{Path: ptr}).EscapedPath()
+		if !strings.HasPrefix(ptr, "/") {
+			u = rootURL + file + "#" + ptr
+		}
+	}
+	s, err = sc.compiler.Compile(u)
+	if err != nil {
+		return nil, sc.compileError(file, ptr, err)
+	}
+	return s, nil
+}
+
+// compileError turns the validator library's compile error into a positioned error: a
+// metaschema violation points at the offending keyword.
+func (sc *Schemas) compileError(file, ptr string, err error) error {
+	var ve *js.ValidationError
+	if errors.As(err, &ve) {
+		leaf := ve
+		for len(leaf.Causes) > 0 {
+			leaf = leaf.Causes[0]
+		}
+		f, _ := sc.locate(ve.AbsoluteKeywordLocation)
+		if _, ok := sc.docs[f]; !ok {
+			f = file
+		}
+		where := leaf.InstanceLocation
+		return sc.errAt(f, where, "invalid schema at %s: %s", pointerOrRoot(where), leaf.Message)
+	}
+	var refused refusedError
+	if errors.As(err, &refused) {
+		return sc.errAt(file, sc.findRefPointer(file, ptr, err), "%s", refused.msg)
+	}
+	var loop js.InfiniteLoopError
+	if errors.As(err, &loop) {
+		return sc.errAt(file, ptr, "cyclic $ref without structure: %s", string(loop))
+	}
+	return sc.errAt(file, ptr, "%s", cleanLibError(err.Error()))
+}
+
+// findRefPointer finds the $ref in file (under ptr) that the compiler failed on, for the
+// error position; it falls back to ptr.
+func (sc *Schemas) findRefPointer(file, ptr string, err error) string {
+	d := sc.docs[file]
+	msg := err.Error()
+	var found string
+	var walk func(v any, p string)
+	walk = func(v any, p string) {
+		if found != "" {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			if r, ok := v["$ref"].(string); ok && strings.Contains(msg, refTail(r)) {
+				found = p + "/$ref"
+				return
+			}
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				walk(v[k], p+"/"+escapePointer(k))
+			}
+		case []any:
+			for i, e := range v {
+				walk(e, fmt.Sprintf("%s/%d", p, i))
+			}
+		}
+	}
+	walk(d.Value, "")
+	if found == "" {
+		return ptr
+	}
+	return found
+}
+
+func refTail(r string) string {
+	r, _, _ = strings.Cut(r, "#")
+	r = strings.TrimLeft(r, "./")
+	if r == "" {
+		return "\x00"
+	}
+	return r
+}
+
+func pointerOrRoot(p string) string {
+	if p == "" {
+		return "the root"
+	}
+	return p
+}
+
+// cleanLibError strips the library's URL noise from an error message.
+func cleanLibError(s string) string {
+	s = strings.TrimPrefix(s, "jsonschema: ")
+	s = strings.ReplaceAll(s, rootURL, "")
+	return s
+}
+
+// CompareOptions tunes one Comparison.
+type CompareOptions struct {
+	// Model decides what writers produce (see [Model]).
+	Model Model
+	// IgnoreReadOnly drops readOnly properties from both sides (the OpenAPI request
+	// role, where clients never send them); IgnoreWriteOnly drops writeOnly properties
+	// (the response role, where servers never return them).
+	IgnoreReadOnly, IgnoreWriteOnly bool
+	// Budget bounds how many schema pairs one Comparison examines; when it is spent the
+	// remaining pairs are answered "no" with a message saying so. Zero means the default.
+	Budget int
+}
+
+// defaultBudget is how many distinct schema pairs a Comparison examines before it stops
+// proving and answers "no".
+const defaultBudget = 200_000
+
+// Comparison compares many schema pairs between two versions, memoizing shared
+// sub-results so that a component referenced from many operations is decided once.
+// It is safe for concurrent use; calls are serialized.
+type Comparison struct {
+	old, new *Schemas
+	opts     CompareOptions
+
+	mu    sync.Mutex
+	memo  map[pairKey]*pairResult
+	work  int
+	depth int
+	ctx   context.Context
+	// strict answers the inclusion questions negation needs, which ignore what writers
+	// produce; it is created on first use.
+	strict *Comparison
+}
+
+// NewComparison starts a comparison between two versions.
+func NewComparison(old, new *Schemas, opts CompareOptions) *Comparison {
+	if opts.Budget <= 0 {
+		opts.Budget = defaultBudget
+	}
+	return &Comparison{old: old, new: new, opts: opts, memo: map[pairKey]*pairResult{}}
+}
+
+// Compare compares the schema at oldRef in the old version with the one at newRef in the
+// new version. Refs are "path#/json/pointer". The findings have Kind compat.KindJSONSchema
+// (the caller may rewrite Kind), subjects "path#/pointer" of the deepest differing
+// location, Old/New positions and verified witnesses. Identical findings reached through
+// several pairs are returned each time; the caller dedupes.
+func (c *Comparison) Compare(ctx context.Context, oldRef, newRef string) (out []compat.Finding, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("jsonschema: internal error comparing %s with %s (please report): %v", oldRef, newRef, r)
+		}
+	}()
+	c.old.mu.Lock()
+	defer c.old.mu.Unlock()
+	if c.new != c.old {
+		c.new.mu.Lock()
+		defer c.new.mu.Unlock()
+	}
+	o, err := c.old.schemaAt(oldRef)
+	if err != nil {
+		return nil, err
+	}
+	n, err := c.new.schemaAt(newRef)
+	if err != nil {
+		return nil, err
+	}
+	c.ctx = ctx
+	res := c.pair(o, n)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out = append([]compat.Finding(nil), res.findings...)
+	return out, nil
+}

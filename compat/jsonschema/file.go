@@ -1,0 +1,142 @@
+package jsonschema
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/compatcheck/compatcheck/compat"
+)
+
+var ruleFileAdded = compat.Register(compat.Rule{
+	ID: "SCHEMA_FILE_ADDED", Kind: compat.KindJSONSchema,
+	Title:    "A schema file was added",
+	Backward: true, Forward: true,
+	Why:      "No old writer produces data for a schema that did not exist and no old reader expects it, so both answers hold.",
+	New:      "new/invoice.json: {\"type\": \"object\"}",
+	Safe:     "Safe in any order.",
+})
+
+var ruleFileRemoved = compat.Register(compat.Rule{
+	ID: "SCHEMA_FILE_REMOVED", Kind: compat.KindJSONSchema,
+	Title:    "A schema file was removed",
+	Backward: false, Forward: true,
+	Why:      "B fails: old writers still produce documents of the removed schema and no new reader accepts them. F holds: new writers produce nothing for it.",
+	Old:      "old/invoice.json: {\"type\": \"object\"}",
+	Safe:     "Expand–contract: stop every writer from producing the documents first, wait until none remain, then remove the schema.",
+})
+
+// schemaExts are the file name endings read as schemas in a directory.
+var schemaExts = []string{".json", ".yaml", ".yml"}
+
+// readSide decodes every schema file of a source into documents.
+func readSide(src compat.Source) ([]Document, []string, error) {
+	files, err := src.Files(schemaExts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !src.IsDir() && len(files) == 0 {
+		files = []string{src.File}
+	}
+	docs := make([]Document, 0, len(files))
+	for _, f := range files {
+		data, err := src.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		v, pos, err := decodeFile(data)
+		if err != nil {
+			if pe, ok := err.(*posError); ok {
+				return nil, nil, src.Errorf(f, pe.line, pe.col, "%s", pe.msg)
+			}
+			return nil, nil, src.Errorf(f, 0, 0, "%v", err)
+		}
+		docs = append(docs, Document{Path: f, Value: v, Pos: posFunc(pos)})
+	}
+	return docs, files, nil
+}
+
+func posFunc(pos map[string]position) func(string) (int, int) {
+	return func(ptr string) (int, int) {
+		p, ok := pos[ptr]
+		if !ok {
+			return 0, 0
+		}
+		return p.line, p.col
+	}
+}
+
+// Compare compares two versions of a JSON Schema contract: two schema files, or two
+// directories whose schemas are paired by relative path. Every finding answers B and F
+// for one change under opts.Model; a schema that cannot be read or compiled is a
+// positioned *compat.Error.
+func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *compat.Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rep, err = nil, fmt.Errorf("jsonschema: internal error (please report): %v", r)
+		}
+	}()
+	oldDocs, oldFiles, err := readSide(old)
+	if err != nil {
+		return nil, err
+	}
+	newDocs, newFiles, err := readSide(new)
+	if err != nil {
+		return nil, err
+	}
+	os, err := newSchemas(oldDocs, old.Errorf)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := newSchemas(newDocs, new.Errorf)
+	if err != nil {
+		return nil, err
+	}
+	// Every schema must compile, paired or not, so that bad input is reported.
+	for _, f := range oldFiles {
+		if _, err := os.schemaAt(f + "#"); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range newFiles {
+		if _, err := ns.schemaAt(f + "#"); err != nil {
+			return nil, err
+		}
+	}
+	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget})
+	var findings []compat.Finding
+	if !old.IsDir() && !new.IsDir() {
+		fs, err := cmp.Compare(ctx, oldFiles[0]+"#", newFiles[0]+"#")
+		if err != nil {
+			return nil, err
+		}
+		return compat.NewReport(fs), nil
+	}
+	inNew := map[string]bool{}
+	for _, f := range newFiles {
+		inNew[f] = true
+	}
+	inOld := map[string]bool{}
+	for _, f := range oldFiles {
+		inOld[f] = true
+		if !inNew[f] {
+			x := ruleFileRemoved.Findingf(f+"#", "schema file %s removed", f)
+			x.Old = os.pos(f, "")
+			x.Advice = advice(x)
+			findings = append(findings, x)
+			continue
+		}
+		fs, err := cmp.Compare(ctx, f+"#", f+"#")
+		if err != nil {
+			return nil, err
+		}
+		findings = append(findings, fs...)
+	}
+	for _, f := range newFiles {
+		if !inOld[f] {
+			x := ruleFileAdded.Findingf(f+"#", "schema file %s added", f)
+			x.New = ns.pos(f, "")
+			findings = append(findings, x)
+		}
+	}
+	return compat.NewReport(findings), nil
+}
