@@ -1,0 +1,27 @@
+package sqlmigrate
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/compattest"
+)
+
+// goldenCompare runs Compare with the options of an archive comment ("pg-version: 11").
+func goldenCompare(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
+	var opts Options
+	if v := compattest.Option(comment, "pg-version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, err
+		}
+		opts.PGVersion = n
+	}
+	return Compare(ctx, old, new, opts)
+}
+
+func TestGolden(t *testing.T) {
+	compattest.Run(t, "testdata/*.txtar", goldenCompare, compattest.Options{})
+}

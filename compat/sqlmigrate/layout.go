@@ -1,0 +1,378 @@
+package sqlmigrate
+
+import (
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/compatcheck/compatcheck/compat"
+)
+
+// Layout names a convention for storing migrations on disk. Each layout decides how files
+// are ordered, which part of a file is the forward ("up") migration and whether the runner
+// wraps it in a transaction.
+type Layout string
+
+// The layouts Compare detects.
+const (
+	// LayoutGolangMigrate is github.com/golang-migrate/migrate: N_name.up.sql beside
+	// N_name.down.sql. The runner sends a file as one multi-statement query, which
+	// PostgreSQL runs as one implicit transaction when it holds more than one statement.
+	LayoutGolangMigrate Layout = "golang-migrate"
+	// LayoutGoose is github.com/pressly/goose: N_name.sql split by "-- +goose Up" and
+	// "-- +goose Down"; wrapped in a transaction unless "-- +goose NO TRANSACTION".
+	LayoutGoose Layout = "goose"
+	// LayoutFlyway is Flyway: V<version>__name.sql (version segments separated by "." or
+	// "_", ordered numerically) and repeatable R__name.sql run after them; each migration
+	// runs in a transaction unless all its statements cannot.
+	LayoutFlyway Layout = "flyway"
+	// LayoutDbmate is github.com/amacneil/dbmate: N_name.sql split by "-- migrate:up" and
+	// "-- migrate:down"; wrapped in a transaction unless "transaction:false".
+	LayoutDbmate Layout = "dbmate"
+	// LayoutDirectory is one directory per migration, <N>_name/up.sql (Hasura style; a
+	// down.sql beside it is ignored) or <N>_name/migration.sql (Prisma style), each run in
+	// a transaction.
+	LayoutDirectory Layout = "directory"
+	// LayoutNumbered is plain numbered files, 001_name.sql, applied in numeric order one
+	// statement at a time (as psql -f does), so only explicit BEGIN opens a transaction.
+	LayoutNumbered Layout = "numbered"
+	// LayoutSingleFile is a one-file Source: the file is a migration log whose NEW version
+	// must begin with every statement of its OLD version; the statements after them are
+	// the change set. Goose and dbmate sections inside it are honoured.
+	LayoutSingleFile Layout = "single-file"
+)
+
+var (
+	reGolangMigrate = regexp.MustCompile(`^([0-9]+)_(.*)\.(up|down)\.sql$`)
+	reFlyway        = regexp.MustCompile(`^([VUR])([0-9]+(?:[._][0-9]+)*)?__(.*)\.sql$`)
+	reNumbered      = regexp.MustCompile(`^([0-9]+)(?:[_.-](.*))?\.sql$`)
+	reDirectory     = regexp.MustCompile(`^([0-9]+)(?:[_.-](.*))?$`)
+	reGooseMark     = regexp.MustCompile(`(?im)^[ \t]*--[ \t]*\+goose[ \t]+up\b`)
+	reDbmateMark    = regexp.MustCompile(`(?im)^[ \t]*--[ \t]*migrate:up\b`)
+	reGooseLine     = regexp.MustCompile(`(?i)^[ \t]*--[ \t]*\+goose[ \t]+(.*?)[ \t]*$`)
+	reDbmateLine    = regexp.MustCompile(`(?i)^[ \t]*--[ \t]*migrate:(up|down)\b(.*)$`)
+)
+
+// maxVersionDigits bounds a version segment so it fits in a uint64.
+const maxVersionDigits = 19
+
+// loadMigrations reads, splits, checks and parses every migration of src.
+func loadMigrations(src compat.Source, cache *parseCache) (Layout, []*migration, error) {
+	files, err := src.Files(".sql")
+	if err != nil {
+		return "", nil, err
+	}
+	if len(files) == 0 {
+		return "", nil, src.Errorf("", 0, 0, "no .sql migrations found")
+	}
+	raws := make(map[string]string, len(files))
+	for _, f := range files {
+		data, err := src.ReadFile(f)
+		if err != nil {
+			return "", nil, err
+		}
+		if off := invalidUTF8(data); off >= 0 {
+			line, col := newLineIndex(string(data)).position(off)
+			return "", nil, src.Errorf(f, line, col, "not a UTF-8 text file (binary or wrongly encoded)")
+		}
+		raws[f] = string(data)
+	}
+	layout := LayoutSingleFile
+	if src.IsDir() {
+		layout = detectLayout(files, raws)
+	}
+	var out []*migration
+	seen := map[string]string{}
+	for _, f := range files {
+		m, skip, err := splitMigration(src, layout, f, raws[f])
+		if err != nil {
+			return "", nil, err
+		}
+		if skip {
+			continue
+		}
+		if !m.repeatable && layout != LayoutSingleFile {
+			key := versionString(m.version)
+			if other, dup := seen[key]; dup {
+				return "", nil, src.Errorf(f, 1, 1, "duplicate migration version %s (also %s)", key, other)
+			}
+			seen[key] = f
+		}
+		if err := parseMigration(src, m, cache); err != nil {
+			return "", nil, err
+		}
+		out = append(out, m)
+	}
+	if len(out) == 0 {
+		return "", nil, src.Errorf("", 0, 0, "no forward (up) migrations found")
+	}
+	sortMigrations(out)
+	return layout, out, nil
+}
+
+// detectLayout decides a directory's layout from its file names, and between goose,
+// dbmate and plain numbered files from their annotations. The first distinctive file
+// decides; files that do not follow the decided layout are reported by splitMigration.
+func detectLayout(files []string, raws map[string]string) Layout {
+	for _, f := range files {
+		if reGolangMigrate.MatchString(path.Base(f)) {
+			return LayoutGolangMigrate
+		}
+	}
+	for _, f := range files {
+		if reFlyway.MatchString(path.Base(f)) {
+			return LayoutFlyway
+		}
+	}
+	for _, f := range files {
+		if dir := path.Dir(f); dir != "." && isDirectoryMigration(f) {
+			return LayoutDirectory
+		}
+	}
+	for _, f := range files {
+		if reGooseMark.MatchString(raws[f]) {
+			return LayoutGoose
+		}
+		if reDbmateMark.MatchString(raws[f]) {
+			return LayoutDbmate
+		}
+	}
+	return LayoutNumbered
+}
+
+func isDirectoryMigration(f string) bool {
+	base := path.Base(f)
+	return (base == "up.sql" || base == "down.sql" || base == "migration.sql") &&
+		reDirectory.MatchString(path.Base(path.Dir(f)))
+}
+
+// parseVersion reads a version such as "20240101120000" or "1.10_2" into segments.
+func parseVersion(src compat.Source, file, s string) ([]uint64, error) {
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '_' })
+	v := make([]uint64, 0, len(parts))
+	for _, p := range parts {
+		if len(p) > maxVersionDigits {
+			return nil, src.Errorf(file, 1, 1, "migration version %s is too long", s)
+		}
+		n, err := strconv.ParseUint(p, 10, 64)
+		if err != nil {
+			return nil, src.Errorf(file, 1, 1, "migration version %s is not a number", s)
+		}
+		v = append(v, n)
+	}
+	return v, nil
+}
+
+// splitMigration builds the migration of one file: its version from the name and its up
+// text from the layout's sections. skip is set for files the layout ignores (down files).
+func splitMigration(src compat.Source, layout Layout, file, raw string) (m *migration, skip bool, err error) {
+	base := path.Base(file)
+	m = &migration{file: file, raw: raw, text: raw, lines: newLineIndex(raw)}
+	layoutErr := func(want string) error {
+		return src.Errorf(file, 1, 1, "file does not follow the %s layout of this directory (want %s)", layout, want)
+	}
+	switch layout {
+	case LayoutGolangMigrate:
+		g := reGolangMigrate.FindStringSubmatch(base)
+		if g == nil || path.Dir(file) != "." {
+			return nil, false, layoutErr("N_name.up.sql and N_name.down.sql at the top level")
+		}
+		if g[3] == "down" {
+			return nil, true, nil
+		}
+		if m.version, err = parseVersion(src, file, g[1]); err != nil {
+			return nil, false, err
+		}
+		m.name = g[2]
+		// inTx is decided after parsing: one statement runs alone, several run as one
+		// implicit transaction of the simple query protocol.
+		m.inTx, m.tx = true, txImplicitMulti
+		m.txNote = "golang-migrate sends the file as one multi-statement query, an implicit transaction"
+	case LayoutFlyway:
+		g := reFlyway.FindStringSubmatch(base)
+		if g == nil {
+			return nil, false, layoutErr("V<version>__name.sql or R__name.sql")
+		}
+		switch {
+		case g[1] == "U":
+			return nil, true, nil // undo migrations never run forward
+		case g[1] == "R" && g[2] == "":
+			m.repeatable = true
+		case g[1] == "V" && g[2] != "":
+			if m.version, err = parseVersion(src, file, g[2]); err != nil {
+				return nil, false, err
+			}
+		default:
+			return nil, false, layoutErr("V<version>__name.sql or R__name.sql")
+		}
+		m.name = g[3]
+		m.inTx, m.tx = true, txFlyway
+		m.txNote = "Flyway runs each migration in a transaction"
+	case LayoutDirectory:
+		if !isDirectoryMigration(file) || strings.Contains(path.Dir(file), "/") {
+			return nil, false, layoutErr("<N>_name/up.sql or <N>_name/migration.sql")
+		}
+		if base == "down.sql" {
+			return nil, true, nil
+		}
+		g := reDirectory.FindStringSubmatch(path.Dir(file))
+		if m.version, err = parseVersion(src, file, g[1]); err != nil {
+			return nil, false, err
+		}
+		m.name = g[2]
+		m.inTx = true
+		m.txNote = "directory migrations run in a transaction"
+	case LayoutGoose, LayoutDbmate, LayoutNumbered:
+		g := reNumbered.FindStringSubmatch(base)
+		if g == nil || path.Dir(file) != "." {
+			return nil, false, layoutErr("N_name.sql at the top level")
+		}
+		if m.version, err = parseVersion(src, file, g[1]); err != nil {
+			return nil, false, err
+		}
+		m.name = g[2]
+		switch layout {
+		case LayoutGoose:
+			err = splitGoose(src, m)
+		case LayoutDbmate:
+			err = splitDbmate(src, m)
+		default:
+			m.txNote = "plain numbered files run statement by statement"
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	case LayoutSingleFile:
+		m.version = []uint64{0}
+		m.name = base
+		m.txNote = "a single file runs statement by statement"
+		switch {
+		case reGooseMark.MatchString(raw):
+			err = splitGoose(src, m)
+		case reDbmateMark.MatchString(raw):
+			err = splitDbmate(src, m)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	return m, false, nil
+}
+
+// blanker builds the up text of an annotated file by keeping the lines of up sections
+// and blanking the others byte for byte, so offsets still point into the file.
+type blanker struct {
+	b []byte
+}
+
+func (bl *blanker) blank(from, to int) {
+	for i := from; i < to; i++ {
+		if bl.b[i] != '\n' {
+			bl.b[i] = ' '
+		}
+	}
+}
+
+// eachLine calls fn with the start and end offsets of every line of s.
+func eachLine(s string, fn func(start, end int)) {
+	start := 0
+	for start <= len(s) {
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			fn(start, len(s))
+			return
+		}
+		fn(start, start+end)
+		start += end + 1
+	}
+}
+
+// splitGoose keeps the "-- +goose Up" sections of a goose migration.
+func splitGoose(src compat.Source, m *migration) error {
+	bl := &blanker{b: []byte(m.raw)}
+	m.inTx = true
+	m.txNote = "goose runs each migration in a transaction"
+	up, sawUp := false, false
+	var err error
+	eachLine(m.raw, func(start, end int) {
+		g := reGooseLine.FindStringSubmatch(m.raw[start:end])
+		if g != nil {
+			switch words := strings.ToLower(strings.Join(strings.Fields(g[1]), " ")); {
+			case words == "up":
+				up, sawUp = true, true
+			case words == "down":
+				up = false
+			case words == "no transaction":
+				m.inTx = false
+				m.txNote = "the migration is marked -- +goose NO TRANSACTION"
+			case words == "statementbegin" || words == "statementend" ||
+				strings.HasPrefix(words, "envsub"):
+			default:
+				if err == nil {
+					line, col := m.position(start)
+					err = src.Errorf(m.file, line, col, "unknown goose annotation %q", g[1])
+				}
+			}
+			bl.blank(start, end)
+			return
+		}
+		if !up {
+			bl.blank(start, end)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if !sawUp {
+		return src.Errorf(m.file, 1, 1, "goose migration has no \"-- +goose Up\" annotation")
+	}
+	m.text = string(bl.b)
+	return nil
+}
+
+// splitDbmate keeps the "-- migrate:up" section of a dbmate migration.
+func splitDbmate(src compat.Source, m *migration) error {
+	bl := &blanker{b: []byte(m.raw)}
+	m.inTx = true
+	m.txNote = "dbmate runs each migration in a transaction"
+	up, sawUp := false, false
+	var err error
+	eachLine(m.raw, func(start, end int) {
+		g := reDbmateLine.FindStringSubmatch(m.raw[start:end])
+		if g != nil {
+			if strings.EqualFold(g[1], "up") {
+				up, sawUp = true, true
+				for _, opt := range strings.Fields(g[2]) {
+					k, v, _ := strings.Cut(opt, ":")
+					switch {
+					case strings.EqualFold(k, "transaction") && strings.EqualFold(v, "false"):
+						m.inTx = false
+						m.txNote = "the migration is marked transaction:false"
+					case strings.EqualFold(k, "transaction") && strings.EqualFold(v, "true"):
+					default:
+						if err == nil {
+							line, col := m.position(start)
+							err = src.Errorf(m.file, line, col, "unknown dbmate option %q", opt)
+						}
+					}
+				}
+			} else {
+				up = false
+			}
+			bl.blank(start, end)
+			return
+		}
+		if !up {
+			bl.blank(start, end)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if !sawUp {
+		return src.Errorf(m.file, 1, 1, "dbmate migration has no \"-- migrate:up\" section")
+	}
+	m.text = string(bl.b)
+	return nil
+}

@@ -1,0 +1,160 @@
+package sqlmigrate
+
+// lockOp names one way a statement touches an existing table, as far as locking and
+// rewriting go. Statements map onto these operations in the handlers; the table below
+// says what each one does.
+type lockOp string
+
+// The operations of the lock table.
+const (
+	opCreateIndex             lockOp = "CREATE INDEX"
+	opCreateIndexConcurrently lockOp = "CREATE INDEX CONCURRENTLY"
+	opDropIndex               lockOp = "DROP INDEX"
+	opDropIndexConcurrently   lockOp = "DROP INDEX CONCURRENTLY"
+	opAddColumn               lockOp = "ADD COLUMN"
+	opAddColumnVolatile       lockOp = "ADD COLUMN with a volatile default"
+	opDropColumn              lockOp = "DROP COLUMN"
+	opAlterTypeRewrite        lockOp = "ALTER COLUMN TYPE (rewriting)"
+	opAlterTypeCoercible      lockOp = "ALTER COLUMN TYPE (binary-coercible)"
+	opSetNotNull              lockOp = "SET NOT NULL"
+	opSetNotNullChecked       lockOp = "SET NOT NULL with a validated CHECK"
+	opDropNotNull             lockOp = "DROP NOT NULL"
+	opSetDefault              lockOp = "SET DEFAULT"
+	opAddCheck                lockOp = "ADD CHECK"
+	opAddCheckNotValid        lockOp = "ADD CHECK NOT VALID"
+	opAddForeignKey           lockOp = "ADD FOREIGN KEY"
+	opAddForeignKeyNotValid   lockOp = "ADD FOREIGN KEY NOT VALID"
+	opAddUnique               lockOp = "ADD UNIQUE or PRIMARY KEY"
+	opAddConstraintUsingIndex lockOp = "ADD CONSTRAINT USING INDEX"
+	opValidateConstraint      lockOp = "VALIDATE CONSTRAINT"
+	opDropConstraint          lockOp = "DROP CONSTRAINT"
+	opRename                  lockOp = "RENAME"
+	opDropTable               lockOp = "DROP TABLE"
+	opVacuumFull              lockOp = "VACUUM FULL"
+	opCluster                 lockOp = "CLUSTER"
+	opReindex                 lockOp = "REINDEX"
+	opReindexConcurrently     lockOp = "REINDEX CONCURRENTLY"
+)
+
+// Lock modes, spelled as the PostgreSQL documentation names them.
+const (
+	lockAccessExclusive      = "ACCESS EXCLUSIVE"
+	lockShare                = "SHARE"
+	lockShareRowExclusive    = "SHARE ROW EXCLUSIVE"
+	lockShareUpdateExclusive = "SHARE UPDATE EXCLUSIVE"
+)
+
+// lockRow is what one operation does to the table it works on.
+type lockRow struct {
+	op lockOp
+	// lock is the strongest lock mode taken on the table's relation.
+	lock string
+	// rewrites: the table gets a new file (relfilenode) with every row copied.
+	rewrites bool
+	// scans: the whole table is read while the lock is held.
+	scans bool
+	// minPG is the first major version with this behaviour (0: all supported ones).
+	minPG int
+	// sample is a statement showing the operation on the verification fixture (see
+	// locks_pg_test.go): tables "t" (id int primary key, a int, v varchar(10), n numeric(8,2))
+	// and "p" (id int primary key), populated; t also has w int NOT NULL, an index t_v_idx
+	// on v and a NOT VALID CHECK t_n_check.
+	sample string
+}
+
+// lockTable is the data behind every hazard, with the PostgreSQL documentation as its
+// source; locks_pg_test.go replays each sample on a real server and checks the lock mode
+// in pg_locks and whether pg_class.relfilenode changed.
+var lockTable = []lockRow{
+	// https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY
+	// ("a standard index build locks out writes (but not reads)": SHARE).
+	{op: opCreateIndex, lock: lockShare, scans: true, sample: "CREATE INDEX t_a_idx ON t (a)"},
+	// sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY; explicit-locking.html lists
+	// CREATE INDEX CONCURRENTLY under SHARE UPDATE EXCLUSIVE. Cannot run in a transaction,
+	// so it has no sample.
+	{op: opCreateIndexConcurrently, lock: lockShareUpdateExclusive, scans: true},
+	// https://www.postgresql.org/docs/current/sql-dropindex.html ("acquires exclusive
+	// lock on the table"); explicit-locking.html: DROP INDEX takes ACCESS EXCLUSIVE.
+	{op: opDropIndex, lock: lockAccessExclusive, sample: "DROP INDEX t_v_idx"},
+	// sql-dropindex.html, CONCURRENTLY: SHARE UPDATE EXCLUSIVE; no transaction, no sample.
+	{op: opDropIndexConcurrently, lock: lockShareUpdateExclusive},
+	// https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
+	// ("An ACCESS EXCLUSIVE lock is acquired unless explicitly noted"; "Adding a column
+	// with a volatile DEFAULT ... will require the entire table and its indexes to be
+	// rewritten"; non-volatile defaults are stored in the catalog since PostgreSQL 11).
+	{op: opAddColumn, lock: lockAccessExclusive, sample: "ALTER TABLE t ADD COLUMN c int DEFAULT 7"},
+	{op: opAddColumnVolatile, lock: lockAccessExclusive, rewrites: true, sample: "ALTER TABLE t ADD COLUMN c float8 DEFAULT random()"},
+	// sql-altertable.html, DROP COLUMN: "does not physically remove the column"; no rewrite.
+	{op: opDropColumn, lock: lockAccessExclusive, sample: "ALTER TABLE t DROP COLUMN a"},
+	// sql-altertable.html#SQL-ALTERTABLE-NOTES: "changing the type of an existing column
+	// will require the entire table and its indexes to be rewritten", except when the old
+	// type is binary coercible to the new one (varchar(n) → varchar(m > n) or text;
+	// numeric precision up with the same scale).
+	{op: opAlterTypeRewrite, lock: lockAccessExclusive, rewrites: true, sample: "ALTER TABLE t ALTER COLUMN a TYPE bigint"},
+	{op: opAlterTypeCoercible, lock: lockAccessExclusive, sample: "ALTER TABLE t ALTER COLUMN v TYPE varchar(20)"},
+	// sql-altertable.html, SET/DROP NOT NULL: "SET NOT NULL may only be applied to a
+	// column provided none of the records in the table contain a NULL value ... this
+	// requires a full table scan", skipped since PostgreSQL 12 "if a valid CHECK
+	// constraint is found which proves no NULL can exist".
+	{op: opSetNotNull, lock: lockAccessExclusive, scans: true, sample: "ALTER TABLE t ALTER COLUMN a SET NOT NULL"},
+	{op: opSetNotNullChecked, lock: lockAccessExclusive, minPG: 12, sample: "ALTER TABLE t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL); ALTER TABLE t ALTER COLUMN a SET NOT NULL"},
+	{op: opDropNotNull, lock: lockAccessExclusive, sample: "ALTER TABLE t ALTER COLUMN w DROP NOT NULL"},
+	{op: opSetDefault, lock: lockAccessExclusive, sample: "ALTER TABLE t ALTER COLUMN a SET DEFAULT 3"},
+	// sql-altertable.html, ADD table_constraint: "most forms of ADD table_constraint
+	// require an ACCESS EXCLUSIVE lock", "ADD FOREIGN KEY requires only a SHARE ROW
+	// EXCLUSIVE lock"; NOT VALID skips "the potentially-lengthy initial check".
+	{op: opAddCheck, lock: lockAccessExclusive, scans: true, sample: "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > -1)"},
+	{op: opAddCheckNotValid, lock: lockAccessExclusive, sample: "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > -1) NOT VALID"},
+	{op: opAddForeignKey, lock: lockShareRowExclusive, scans: true, sample: "ALTER TABLE t ADD CONSTRAINT t_a_fkey FOREIGN KEY (a) REFERENCES p (id)"},
+	{op: opAddForeignKeyNotValid, lock: lockShareRowExclusive, sample: "ALTER TABLE t ADD CONSTRAINT t_a_fkey FOREIGN KEY (a) REFERENCES p (id) NOT VALID"},
+	// sql-altertable.html, ADD table_constraint: UNIQUE and PRIMARY KEY build an index
+	// while holding ACCESS EXCLUSIVE; "ADD table_constraint_using_index" reuses an index
+	// built beforehand, so nothing is scanned.
+	{op: opAddUnique, lock: lockAccessExclusive, scans: true, sample: "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a)"},
+	{op: opAddConstraintUsingIndex, lock: lockAccessExclusive, sample: "ALTER TABLE t ADD CONSTRAINT t_v_key UNIQUE USING INDEX t_v_idx"},
+	// sql-altertable.html, VALIDATE CONSTRAINT: "acquires a SHARE UPDATE EXCLUSIVE lock
+	// on the table being altered" while it scans.
+	{op: opValidateConstraint, lock: lockShareUpdateExclusive, scans: true, sample: "ALTER TABLE t VALIDATE CONSTRAINT t_n_check"},
+	{op: opDropConstraint, lock: lockAccessExclusive, sample: "ALTER TABLE t DROP CONSTRAINT t_n_check"},
+	// sql-altertable.html, RENAME: ACCESS EXCLUSIVE (the default of ALTER TABLE).
+	{op: opRename, lock: lockAccessExclusive, sample: "ALTER TABLE t RENAME COLUMN a TO b"},
+	// explicit-locking.html, ACCESS EXCLUSIVE: "Acquired by the DROP TABLE, TRUNCATE,
+	// REINDEX, CLUSTER, and VACUUM FULL commands".
+	{op: opDropTable, lock: lockAccessExclusive, sample: "DROP TABLE t"},
+	// https://www.postgresql.org/docs/current/sql-vacuum.html (FULL "rewrites the entire
+	// contents of the table into a new disk file"; "requires an ACCESS EXCLUSIVE lock").
+	// VACUUM cannot run in a transaction: no sample.
+	{op: opVacuumFull, lock: lockAccessExclusive, rewrites: true, scans: true},
+	// https://www.postgresql.org/docs/current/sql-cluster.html ("When a table is being
+	// clustered, an ACCESS EXCLUSIVE lock is acquired on it"; it rewrites the table).
+	{op: opCluster, lock: lockAccessExclusive, rewrites: true, scans: true, sample: "CLUSTER t USING t_pkey"},
+	// https://www.postgresql.org/docs/current/sql-reindex.html#SQL-REINDEX-CONCURRENTLY
+	// ("locks out writes but not reads of the index's parent table": SHARE on the table,
+	// the index itself is rebuilt under ACCESS EXCLUSIVE); CONCURRENTLY exists since
+	// PostgreSQL 12 and takes SHARE UPDATE EXCLUSIVE.
+	{op: opReindex, lock: lockShare, scans: true, sample: "REINDEX TABLE t"},
+	{op: opReindexConcurrently, lock: lockShareUpdateExclusive, scans: true, minPG: 12},
+}
+
+// lockRows indexes lockTable by operation.
+var lockRows = func() map[lockOp]lockRow {
+	m := make(map[lockOp]lockRow, len(lockTable))
+	for _, r := range lockTable {
+		m[r.op] = r
+	}
+	return m
+}()
+
+// lockFor returns the row of op.
+func lockFor(op lockOp) lockRow {
+	r, ok := lockRows[op]
+	if !ok {
+		panic("sqlmigrate: lock table has no row for " + string(op) + " (internal error)")
+	}
+	return r
+}
+
+// lockRank orders lock modes by strength, for "the strongest lock a statement takes".
+var lockRank = map[string]int{
+	lockShareUpdateExclusive: 1, lockShare: 2, lockShareRowExclusive: 3, lockAccessExclusive: 4,
+}

@@ -1,0 +1,121 @@
+package sqlmigrate
+
+import (
+	"errors"
+	"sort"
+
+	"github.com/compatcheck/compatcheck/compat"
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+	"github.com/pganalyze/pg_query_go/v5/parser"
+)
+
+// parseCache shares parse results between the two trees: a released migration appears
+// byte for byte in OLD and NEW, and the C parser dominates the cost of a comparison, so
+// each distinct text is parsed once.
+type parseCache struct {
+	byText map[string]*parsed
+}
+
+type parsed struct {
+	stmts []*statement
+	err   *parser.Error
+	other error
+}
+
+func newParseCache() *parseCache { return &parseCache{byText: map[string]*parsed{}} }
+
+// parseMigration parses m's up text into statements, positions them and attaches the
+// ignore directives that precede them.
+func parseMigration(src compat.Source, m *migration, cache *parseCache) error {
+	p, ok := cache.byText[m.text]
+	if !ok {
+		p = &parsed{}
+		tree, err := pg_query.Parse(m.text)
+		if err != nil {
+			var pe *parser.Error
+			if errors.As(err, &pe) {
+				p.err = pe
+			} else {
+				p.other = err
+			}
+		} else {
+			for _, raw := range tree.GetStmts() {
+				start := int(raw.GetStmtLocation())
+				end := len(m.text)
+				if l := int(raw.GetStmtLen()); l > 0 {
+					end = start + l
+				}
+				if start < 0 || start > len(m.text) || end > len(m.text) || end < start {
+					p.other = errors.New("parser reported a statement outside the file (internal error, please report)")
+					break
+				}
+				off := skipSpaceAndComments(m.text, start)
+				if off > end {
+					off = end
+				}
+				s := &statement{node: raw.GetStmt(), off: off, end: end}
+				s.line, s.col = m.position(off)
+				p.stmts = append(p.stmts, s)
+			}
+		}
+		cache.byText[m.text] = p
+	}
+	switch {
+	case p.err != nil:
+		off := runeOffset(m.text, p.err.Cursorpos)
+		line, col := m.position(off)
+		return src.Errorf(m.file, line, col, "syntax error: %s", p.err.Message)
+	case p.other != nil:
+		return src.Errorf(m.file, 1, 1, "%v", p.other)
+	}
+	// Statements are copied so that per-migration data (ignores) never leaks between
+	// two files with the same text.
+	m.stmts = make([]*statement, len(p.stmts))
+	for i, s := range p.stmts {
+		c := *s
+		m.stmts[i] = &c
+	}
+	if err := attachIgnores(src, m); err != nil {
+		return err
+	}
+	switch {
+	case m.tx == txImplicitMulti && len(m.stmts) <= 1:
+		m.inTx = false
+		m.txNote = "golang-migrate sends a one-statement file on its own, outside a transaction"
+	case m.tx == txFlyway && len(m.stmts) > 0 && allNonTransactional(m.stmts):
+		m.inTx = false
+		m.txNote = "Flyway runs a migration whose every statement cannot run in a transaction outside one"
+	}
+	return nil
+}
+
+// allNonTransactional reports whether every statement is one PostgreSQL refuses inside a
+// transaction block, which is when Flyway runs the migration without one.
+func allNonTransactional(stmts []*statement) bool {
+	for _, s := range stmts {
+		if !refusesTransaction(s.node) {
+			return false
+		}
+	}
+	return true
+}
+
+// refusesTransaction reports statements that fail inside a transaction block.
+func refusesTransaction(n *pg_query.Node) bool {
+	switch {
+	case n.GetIndexStmt() != nil:
+		return n.GetIndexStmt().GetConcurrent()
+	case n.GetDropStmt() != nil:
+		return n.GetDropStmt().GetConcurrent()
+	case n.GetReindexStmt() != nil:
+		return hasOption(n.GetReindexStmt().GetParams(), "concurrently")
+	case n.GetVacuumStmt() != nil:
+		return n.GetVacuumStmt().GetIsVacuumcmd()
+	}
+	return false
+}
+
+// stmtIndexAt returns the index of the first statement starting at or after off.
+func stmtIndexAt(stmts []*statement, off int) int {
+	return sort.Search(len(stmts), func(i int) bool { return stmts[i].off >= off })
+}

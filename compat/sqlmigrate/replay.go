@@ -1,0 +1,353 @@
+package sqlmigrate
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/compatcheck/compatcheck/compat"
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+)
+
+// replayer applies statements to the catalog. Replaying the baseline only builds the
+// catalog; replaying the change set (emit set) also reports what each statement changes
+// for the released application and the hazards of running it.
+type replayer struct {
+	cat  *catalog
+	pg   int
+	emit bool
+
+	m *migration
+	s *statement
+	// inTx is whether the current statement runs inside a transaction block.
+	inTx bool
+	// explicitTx is set between an explicit BEGIN and its COMMIT or ROLLBACK.
+	explicitTx bool
+	// lockTimeout is set once the migration has set a non-zero lock_timeout.
+	lockTimeout bool
+
+	findings []*pending
+	// per statement
+	stmtStart   int
+	stmtHazards []compat.Hazard
+	strongest   map[string]string // existing table → strongest lock taken
+	subject     string            // carrier subject for hazards without a finding
+}
+
+// pending is a finding that may still be netted out by a later statement of the change
+// set (a column added and then dropped again).
+type pending struct {
+	f       compat.Finding
+	obj     string
+	dropped bool
+}
+
+// beginMigration resets the per-migration state.
+func (r *replayer) beginMigration(m *migration) {
+	r.m = m
+	r.explicitTx = false
+	r.lockTimeout = false
+}
+
+// apply replays one statement.
+func (r *replayer) apply(s *statement) {
+	r.s = s
+	r.inTx = r.m.inTx || r.explicitTx
+	r.stmtStart = len(r.findings)
+	r.stmtHazards = r.stmtHazards[:0]
+	r.strongest = map[string]string{}
+	r.subject = ""
+	r.dispatch(s.node)
+	if r.emit {
+		r.finishStatement()
+	}
+}
+
+func (r *replayer) dispatch(n *pg_query.Node) {
+	switch {
+	case n.GetCreateStmt() != nil:
+		r.createTable(n.GetCreateStmt())
+	case n.GetCreateTableAsStmt() != nil:
+		r.createTableAs(n.GetCreateTableAsStmt())
+	case n.GetAlterTableStmt() != nil:
+		r.alterTable(n.GetAlterTableStmt())
+	case n.GetRenameStmt() != nil:
+		r.rename(n.GetRenameStmt())
+	case n.GetDropStmt() != nil:
+		r.drop(n.GetDropStmt())
+	case n.GetIndexStmt() != nil:
+		r.createIndex(n.GetIndexStmt())
+	case n.GetViewStmt() != nil:
+		r.createView(n.GetViewStmt())
+	case n.GetCreateEnumStmt() != nil:
+		r.createEnum(n.GetCreateEnumStmt())
+	case n.GetAlterEnumStmt() != nil:
+		r.alterEnum(n.GetAlterEnumStmt())
+	case n.GetCommentStmt() != nil:
+		r.comment(n.GetCommentStmt())
+	case n.GetUpdateStmt() != nil:
+		r.update(n.GetUpdateStmt())
+	case n.GetTransactionStmt() != nil:
+		r.transaction(n.GetTransactionStmt())
+	case n.GetVariableSetStmt() != nil:
+		r.setVariable(n.GetVariableSetStmt())
+	case n.GetVacuumStmt() != nil:
+		r.vacuum(n.GetVacuumStmt())
+	case n.GetClusterStmt() != nil:
+		r.cluster(n.GetClusterStmt())
+	case n.GetReindexStmt() != nil:
+		r.reindex(n.GetReindexStmt())
+	case n.GetDoStmt() != nil:
+		r.doBlock()
+	}
+}
+
+// pos is the position of the current statement.
+func (r *replayer) pos() *compat.Position {
+	return compat.Pos(r.m.file, r.s.line, r.s.col)
+}
+
+// report records a finding of the current statement. obj names the object the finding
+// is about, so that a later drop of an object the change set created can net it out.
+func (r *replayer) report(rule *compat.Rule, subject, obj string, old *compat.Position, advice []string, format string, args ...any) *pending {
+	if !r.emit {
+		return nil
+	}
+	f := rule.Findingf(subject, format, args...)
+	f.New = r.pos()
+	if old != nil {
+		p := *old
+		f.Old = &p
+	}
+	f.Advice = advice
+	if d, ok := r.s.ignore[rule.ID]; ok {
+		f.Suppressed = d.reason
+	}
+	p := &pending{f: f, obj: obj}
+	r.findings = append(r.findings, p)
+	return p
+}
+
+// hazard records a hazard of the current statement on p, or on the statement's first
+// finding when p is nil. A hazard named by an ignore directive is left out.
+func (r *replayer) hazard(p *pending, rule *compat.Rule, op lockOp, advice []string, format string, args ...any) {
+	if !r.emit {
+		return
+	}
+	if _, ignored := r.s.ignore[rule.ID]; ignored {
+		return
+	}
+	var row lockRow
+	if op != "" {
+		row = lockFor(op)
+	}
+	h := rule.HazardOf(fmt.Sprintf(format, args...), row.lock, row.rewrites, row.scans)
+	h.Advice = advice
+	if p != nil {
+		p.f.Hazards = append(p.f.Hazards, h)
+		return
+	}
+	r.stmtHazards = append(r.stmtHazards, h)
+}
+
+// lock records that the statement takes op's lock on an existing table.
+func (r *replayer) lock(tableKey string, op lockOp) {
+	if r.subject == "" {
+		r.subject = tableKey
+	}
+	lock := lockFor(op).lock
+	if lockRank[lock] > lockRank[r.strongest[tableKey]] {
+		r.strongest[tableKey] = lock
+	}
+}
+
+// finishStatement adds the statement-level hazards: ACCESS EXCLUSIVE without a
+// lock_timeout, then places hazards that have no finding of their own.
+func (r *replayer) finishStatement() {
+	if !r.lockTimeout {
+		for _, key := range slices.Sorted(maps.Keys(r.strongest)) {
+			if r.strongest[key] != lockAccessExclusive {
+				continue
+			}
+			if _, ignored := r.s.ignore[hazardNoLockTimeout.ID]; ignored {
+				break
+			}
+			h := hazardNoLockTimeout.HazardOf(
+				"the statement waits for ACCESS EXCLUSIVE on "+key+" with no lock_timeout set earlier in the migration, queueing every query on the table behind it",
+				lockAccessExclusive, false, false)
+			h.Advice = adviceLockTimeout
+			r.stmtHazards = append(r.stmtHazards, h)
+		}
+	}
+	if len(r.stmtHazards) == 0 {
+		return
+	}
+	var target *pending
+	for _, p := range r.findings[r.stmtStart:] {
+		if !p.dropped {
+			target = p
+			break
+		}
+	}
+	if target == nil {
+		if r.s.node.GetDoStmt() != nil {
+			target = r.report(ruleDoBlockRun, "DO block", "", nil, nil, "a DO block runs, and its effect on the schema is not analyzed")
+		} else {
+			if r.subject == "" {
+				target = r.report(ruleMaintenanceRun, "database", "", nil, nil, "%s runs on the whole database", statementName(r.s.node))
+			} else {
+				target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "%s runs on %s", statementName(r.s.node), r.subject)
+			}
+		}
+	}
+	target.f.Hazards = append(target.f.Hazards, r.stmtHazards...)
+}
+
+// netOut drops the pending findings about an object the change set created and now
+// removes again: for the released application nothing happened.
+func (r *replayer) netOut(obj string) {
+	for _, p := range r.findings {
+		if p.obj == obj || strings.HasPrefix(p.obj, obj+"\x00") {
+			p.dropped = true
+		}
+	}
+}
+
+func (r *replayer) transaction(t *pg_query.TransactionStmt) {
+	switch t.GetKind() {
+	case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
+		r.explicitTx = true
+	case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT, pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK,
+		pg_query.TransactionStmtKind_TRANS_STMT_PREPARE:
+		r.explicitTx = false
+	}
+}
+
+// setVariable notices SET lock_timeout. A zero or reset timeout waits forever again.
+func (r *replayer) setVariable(v *pg_query.VariableSetStmt) {
+	if v.GetName() != "lock_timeout" {
+		return
+	}
+	switch v.GetKind() {
+	case pg_query.VariableSetKind_VAR_SET_VALUE:
+		r.lockTimeout = true
+		for _, a := range v.GetArgs() {
+			c := a.GetAConst()
+			if c == nil {
+				continue
+			}
+			if iv := c.GetIval(); (iv != nil && iv.GetIval() == 0) || (c.GetIval() == nil && c.GetSval() == nil && c.GetFval() == nil) {
+				r.lockTimeout = false
+			}
+			if sv := c.GetSval(); sv != nil && strings.TrimLeft(strings.TrimSpace(sv.GetSval()), "0") == "" {
+				r.lockTimeout = false
+			}
+		}
+	default:
+		r.lockTimeout = false
+	}
+}
+
+// statementName names a statement's kind for messages.
+func statementName(n *pg_query.Node) string {
+	switch {
+	case n.GetVacuumStmt() != nil:
+		if n.GetVacuumStmt().GetIsVacuumcmd() {
+			return "VACUUM"
+		}
+		return "ANALYZE"
+	case n.GetClusterStmt() != nil:
+		return "CLUSTER"
+	case n.GetReindexStmt() != nil:
+		return "REINDEX"
+	case n.GetAlterTableStmt() != nil:
+		return "ALTER TABLE"
+	case n.GetIndexStmt() != nil:
+		return "CREATE INDEX"
+	case n.GetDropStmt() != nil:
+		return "DROP"
+	case n.GetAlterEnumStmt() != nil:
+		return "ALTER TYPE"
+	}
+	return "a statement"
+}
+
+// drop dispatches DROP by object kind.
+func (r *replayer) drop(ds *pg_query.DropStmt) {
+	for _, obj := range ds.GetObjects() {
+		var key string
+		switch {
+		case obj.GetList() != nil:
+			key = nameList(obj.GetList().GetItems())
+		case obj.GetTypeName() != nil:
+			key = nameList(obj.GetTypeName().GetNames())
+		case obj.GetString_() != nil:
+			key = obj.GetString_().GetSval()
+		default:
+			continue
+		}
+		switch ds.GetRemoveType() {
+		case pg_query.ObjectType_OBJECT_TABLE:
+			r.dropTable(key, ds.GetMissingOk())
+		case pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_MATVIEW:
+			r.dropView(key, ds.GetMissingOk())
+		case pg_query.ObjectType_OBJECT_INDEX:
+			r.dropIndex(key, ds)
+		case pg_query.ObjectType_OBJECT_TYPE:
+			r.dropType(key, ds.GetMissingOk())
+		}
+	}
+}
+
+// rename dispatches ALTER ... RENAME by object kind.
+func (r *replayer) rename(rs *pg_query.RenameStmt) {
+	switch rs.GetRenameType() {
+	case pg_query.ObjectType_OBJECT_COLUMN:
+		if rs.GetRelationType() != pg_query.ObjectType_OBJECT_TABLE {
+			return
+		}
+		key := rangeKey(rs.GetRelation())
+		if _, ok := r.cat.tables[key]; !ok && rs.GetMissingOk() {
+			return
+		}
+		r.renameColumn(r.cat.table(key), rs.GetSubname(), rs.GetNewname())
+	case pg_query.ObjectType_OBJECT_TABLE:
+		from := rangeKey(rs.GetRelation())
+		to := qualify(rs.GetRelation().GetSchemaname(), rs.GetNewname())
+		if _, isView := r.cat.views[from]; isView {
+			r.renameView(from, to)
+			return
+		}
+		if _, ok := r.cat.tables[from]; !ok && rs.GetMissingOk() {
+			return
+		}
+		r.renameTable(from, to)
+	case pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_MATVIEW:
+		from := rangeKey(rs.GetRelation())
+		r.renameView(from, qualify(rs.GetRelation().GetSchemaname(), rs.GetNewname()))
+	case pg_query.ObjectType_OBJECT_INDEX:
+		from := rangeKey(rs.GetRelation())
+		if ix, ok := r.cat.indexes[from]; ok {
+			delete(r.cat.indexes, from)
+			ix.key = qualify(rs.GetRelation().GetSchemaname(), rs.GetNewname())
+			r.cat.indexes[ix.key] = ix
+		}
+	case pg_query.ObjectType_OBJECT_TABCONSTRAINT:
+		if t, ok := r.cat.tables[rangeKey(rs.GetRelation())]; ok {
+			if con, ok := t.cons[rs.GetSubname()]; ok {
+				delete(t.cons, con.name)
+				con.name = rs.GetNewname()
+				t.cons[con.name] = con
+			}
+		}
+	case pg_query.ObjectType_OBJECT_TYPE:
+		from := nameList(rs.GetObject().GetList().GetItems())
+		items := rs.GetObject().GetList().GetItems()
+		schema := ""
+		if len(items) > 1 {
+			schema = items[0].GetString_().GetSval()
+		}
+		r.renameType(from, qualify(schema, rs.GetNewname()))
+	}
+}

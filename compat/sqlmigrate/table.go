@@ -1,0 +1,133 @@
+package sqlmigrate
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/compatcheck/compatcheck/compat"
+)
+
+var ruleTableAdded = compat.Register(compat.Rule{
+	ID: "TABLE_ADDED", Kind: compat.KindSQL, Backward: true, Forward: true,
+	Title: "A table is added",
+	Why: "The released application neither reads nor writes a table it does not know, so its INSERTs " +
+		"and SELECTs work unchanged (B) and it never meets the new table's rows (F).",
+	Old:  "CREATE TABLE users (id bigint PRIMARY KEY);",
+	New:  "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);",
+	Safe: "Nothing to sequence: add the table in any release.",
+})
+
+var ruleTableDropped = compat.Register(compat.Rule{
+	ID: "TABLE_DROPPED", Kind: compat.KindSQL,
+	Title: "A table is dropped",
+	Why: "The released application still reads and writes the table during the rollout and after a " +
+		"rollback; its queries fail, so B fails.",
+	Old:  "CREATE TABLE sessions (id bigint PRIMARY KEY);",
+	New:  "DROP TABLE sessions;",
+	Safe: "Release application code that no longer uses the table, then drop it in a migration of a later release.",
+})
+
+var ruleTableRenamed = compat.Register(compat.Rule{
+	ID: "TABLE_RENAMED", Kind: compat.KindSQL,
+	Title: "A table is renamed",
+	Why: "The released application queries the table by its old name, which no longer exists, so B fails.",
+	Old:  "CREATE TABLE users (id bigint PRIMARY KEY);",
+	New:  "ALTER TABLE users RENAME TO accounts;",
+	Safe: "Create the new table (or a view named after the new name), write to both, backfill, switch reads, and drop the old table in a later release.",
+})
+
+// adviceDropTable is the expand–contract sequence for removing a table.
+var adviceDropTable = []string{
+	"release application code that no longer reads or writes the table",
+	"drop the table in a migration of a later release, once no running or rollback version uses it",
+}
+
+var adviceRenameTable = []string{
+	"create the table under its new name (or a view with the new name over the old table)",
+	"release code that writes both and backfill the new table in batches",
+	"release code that reads only the new table",
+	"drop the old table in a later release",
+}
+
+func (r *replayer) createTable(cs *pg_query.CreateStmt) {
+	key := rangeKey(cs.GetRelation())
+	if _, exists := r.cat.tables[key]; exists && cs.GetIfNotExists() {
+		return
+	}
+	t := &table{object: object{key: key, created: r.emit, pos: r.pos()}, byName: map[string]*column{}, cons: map[string]*constraint{}}
+	r.cat.tables[key] = t
+	relname := cs.GetRelation().GetRelname()
+	var cons []conSpec
+	for _, elt := range cs.GetTableElts() {
+		switch {
+		case elt.GetColumnDef() != nil:
+			col, colCons := r.columnFromDef(elt.GetColumnDef())
+			col.created = r.emit
+			t.addColumn(col)
+			for _, c := range colCons {
+				cons = append(cons, conSpec{c: c, col: col.name})
+			}
+		case elt.GetConstraint() != nil:
+			cons = append(cons, conSpec{c: elt.GetConstraint()})
+		}
+	}
+	for _, c := range cons {
+		t.addConstraint(relname, c, r.emit, r.pos())
+	}
+	r.report(ruleTableAdded, key, key, nil, nil, "table %s is added", key)
+}
+
+func (r *replayer) createTableAs(cs *pg_query.CreateTableAsStmt) {
+	key := rangeKey(cs.GetInto().GetRel())
+	if cs.GetObjtype() == pg_query.ObjectType_OBJECT_MATVIEW {
+		r.addView(key, true, false)
+		return
+	}
+	if _, exists := r.cat.tables[key]; exists && cs.GetIfNotExists() {
+		return
+	}
+	r.cat.tables[key] = &table{object: object{key: key, created: r.emit, pos: r.pos()}, byName: map[string]*column{}, cons: map[string]*constraint{}}
+	r.report(ruleTableAdded, key, key, nil, nil, "table %s is added", key)
+}
+
+func (r *replayer) dropTable(key string, missingOK bool) {
+	t, ok := r.cat.tables[key]
+	if !ok && missingOK {
+		return
+	}
+	if !ok {
+		t = r.cat.table(key)
+	}
+	delete(r.cat.tables, key)
+	for name, ix := range r.cat.indexes {
+		if ix.table == key {
+			delete(r.cat.indexes, name)
+		}
+	}
+	if t.created {
+		r.netOut(key)
+		return
+	}
+	r.lock(key, opDropTable)
+	r.report(ruleTableDropped, key, "", t.pos, adviceDropTable, "table %s is dropped while the released application still uses it", key)
+}
+
+func (r *replayer) renameTable(from, to string) {
+	t, ok := r.cat.tables[from]
+	if !ok {
+		t = r.cat.table(from)
+	}
+	delete(r.cat.tables, from)
+	created := t.created
+	t.key = to
+	r.cat.tables[to] = t
+	for _, ix := range r.cat.indexes {
+		if ix.table == from {
+			ix.table = to
+		}
+	}
+	if created {
+		return
+	}
+	r.lock(from, opRename)
+	r.report(ruleTableRenamed, from, "", t.pos, adviceRenameTable, "table %s is renamed to %s while the released application still uses the old name", from, to)
+}
