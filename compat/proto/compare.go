@@ -41,10 +41,12 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	var oldErr, newErr error
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
+		defer recoverInto(&oldErr)
 		c.old, oldErr = compileSide(gctx, oldTree, oldChanged)
 		return nil
 	})
 	g.Go(func() error {
+		defer recoverInto(&newErr)
 		c.new, newErr = compileSide(gctx, newTree, newChanged)
 		return nil
 	})
@@ -57,6 +59,14 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	}
 	c.run()
 	return compat.NewReport(c.findings), nil
+}
+
+// recoverInto turns a panic of a compiling goroutine (the compiler has crashed on some
+// malformed inputs) into an internal error, as Compare does for its own goroutine.
+func recoverInto(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("proto: internal error (please report): %v", r)
+	}
 }
 
 // answers holds B and F per encoding.

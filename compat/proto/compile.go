@@ -177,13 +177,18 @@ func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) 
 			return nil, err
 		}
 		handler := reporter.NewHandler(rep)
+		before := errs.count()
 		file, _ := parser.Parse(name, bytes.NewReader(data), handler)
 		if file == nil {
 			continue
 		}
-		res, _ := parser.ResultFromAST(file, true, handler)
-		if res != nil {
-			parsed[name] = res
+		// The AST of a file with syntax errors is incomplete, and turning it into a
+		// descriptor can crash; its imports are still followed to find more errors.
+		if errs.count() == before {
+			res, _ := parser.ResultFromAST(file, true, handler)
+			if res != nil {
+				parsed[name] = res
+			}
 		}
 		for _, decl := range file.Decls {
 			imp, ok := decl.(*ast.ImportNode)
@@ -298,6 +303,12 @@ func (l *errorList) add(err reporter.ErrorWithPos) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.errs = append(l.errs, err)
+}
+
+func (l *errorList) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.errs)
 }
 
 func (l *errorList) first(src compat.Source) error {

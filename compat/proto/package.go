@@ -68,7 +68,11 @@ func (c *comparer) compareFiles() {
 			if _, seen := c.pkgRename[of.Package()]; !seen {
 				c.pkgRename[of.Package()] = nf.Package()
 			}
-			c.emit(rulePackageChanged, ruleAnswers(rulePackageChanged), string(nf.Package()),
+			subject := nf.Package()
+			if subject == "" {
+				subject = of.Package()
+			}
+			c.emit(rulePackageChanged, ruleAnswers(rulePackageChanged), string(subject),
 				"package of "+nf.Path()+" changed from "+pkgName(of.Package())+" to "+pkgName(nf.Package()),
 				posPath(of, protoreflect.SourcePath{2}), posPath(nf, protoreflect.SourcePath{2}))
 		}
