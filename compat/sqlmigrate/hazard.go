@@ -97,10 +97,10 @@ var hazardReindex = compat.Register(compat.Rule{
 	ID: "REINDEX_WITHOUT_CONCURRENTLY", Kind: compat.KindSQL, Hazard: true,
 	Title: "REINDEX runs without CONCURRENTLY",
 	Scope: "REINDEX CONCURRENTLY exists from PostgreSQL 12",
-	Why: "A plain REINDEX blocks writes to the table and reads that use the index while it rebuilds.",
-	Old:  "CREATE TABLE events (id bigint PRIMARY KEY);",
-	New:  "REINDEX TABLE events;",
-	Safe: "On PostgreSQL 12 and later use REINDEX CONCURRENTLY outside a transaction; before 12, CREATE INDEX CONCURRENTLY a copy, drop the old index and rename the copy.",
+	Why:   "A plain REINDEX blocks writes to the table and reads that use the index while it rebuilds.",
+	Old:   "CREATE TABLE events (id bigint PRIMARY KEY);",
+	New:   "REINDEX TABLE events;",
+	Safe:  "On PostgreSQL 12 and later use REINDEX CONCURRENTLY outside a transaction; before 12, CREATE INDEX CONCURRENTLY a copy, drop the old index and rename the copy.",
 })
 
 var hazardEnumInTransaction = compat.Register(compat.Rule{

@@ -51,7 +51,7 @@ type lockRow struct {
 	lock string
 	// rewrites: the table gets a new file (relfilenode) with every row copied.
 	rewrites bool
-	// scans: the whole table is read while the lock is held.
+	// scans: the whole table is read while the lock is held (every rewrite reads it).
 	scans bool
 	// minPG is the first major version with this behaviour (0: all supported ones).
 	minPG int
@@ -60,6 +60,8 @@ type lockRow struct {
 	// and "p" (id int primary key), populated; t also has w int NOT NULL, an index t_v_idx
 	// on v and a NOT VALID CHECK t_n_check.
 	sample string
+	// setup prepares the fixture for sample, committed before sample runs.
+	setup string
 }
 
 // lockTable is the data behind every hazard, with the PostgreSQL documentation as its
@@ -83,21 +85,21 @@ var lockTable = []lockRow{
 	// with a volatile DEFAULT ... will require the entire table and its indexes to be
 	// rewritten"; non-volatile defaults are stored in the catalog since PostgreSQL 11).
 	{op: opAddColumn, lock: lockAccessExclusive, sample: "ALTER TABLE t ADD COLUMN c int DEFAULT 7"},
-	{op: opAddColumnVolatile, lock: lockAccessExclusive, rewrites: true, sample: "ALTER TABLE t ADD COLUMN c float8 DEFAULT random()"},
+	{op: opAddColumnVolatile, lock: lockAccessExclusive, rewrites: true, scans: true, sample: "ALTER TABLE t ADD COLUMN c float8 DEFAULT random()"},
 	// sql-altertable.html, DROP COLUMN: "does not physically remove the column"; no rewrite.
 	{op: opDropColumn, lock: lockAccessExclusive, sample: "ALTER TABLE t DROP COLUMN a"},
 	// sql-altertable.html#SQL-ALTERTABLE-NOTES: "changing the type of an existing column
 	// will require the entire table and its indexes to be rewritten", except when the old
 	// type is binary coercible to the new one (varchar(n) → varchar(m > n) or text;
 	// numeric precision up with the same scale).
-	{op: opAlterTypeRewrite, lock: lockAccessExclusive, rewrites: true, sample: "ALTER TABLE t ALTER COLUMN a TYPE bigint"},
+	{op: opAlterTypeRewrite, lock: lockAccessExclusive, rewrites: true, scans: true, sample: "ALTER TABLE t ALTER COLUMN a TYPE bigint"},
 	{op: opAlterTypeCoercible, lock: lockAccessExclusive, sample: "ALTER TABLE t ALTER COLUMN v TYPE varchar(20)"},
 	// sql-altertable.html, SET/DROP NOT NULL: "SET NOT NULL may only be applied to a
 	// column provided none of the records in the table contain a NULL value ... this
 	// requires a full table scan", skipped since PostgreSQL 12 "if a valid CHECK
 	// constraint is found which proves no NULL can exist".
 	{op: opSetNotNull, lock: lockAccessExclusive, scans: true, sample: "ALTER TABLE t ALTER COLUMN a SET NOT NULL"},
-	{op: opSetNotNullChecked, lock: lockAccessExclusive, minPG: 12, sample: "ALTER TABLE t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL); ALTER TABLE t ALTER COLUMN a SET NOT NULL"},
+	{op: opSetNotNullChecked, lock: lockAccessExclusive, minPG: 12, setup: "ALTER TABLE t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL)", sample: "ALTER TABLE t ALTER COLUMN a SET NOT NULL"},
 	{op: opDropNotNull, lock: lockAccessExclusive, sample: "ALTER TABLE t ALTER COLUMN w DROP NOT NULL"},
 	{op: opSetDefault, lock: lockAccessExclusive, sample: "ALTER TABLE t ALTER COLUMN a SET DEFAULT 3"},
 	// sql-altertable.html, ADD table_constraint: "most forms of ADD table_constraint
@@ -111,7 +113,7 @@ var lockTable = []lockRow{
 	// while holding ACCESS EXCLUSIVE; "ADD table_constraint_using_index" reuses an index
 	// built beforehand, so nothing is scanned.
 	{op: opAddUnique, lock: lockAccessExclusive, scans: true, sample: "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a)"},
-	{op: opAddConstraintUsingIndex, lock: lockAccessExclusive, sample: "ALTER TABLE t ADD CONSTRAINT t_v_key UNIQUE USING INDEX t_v_idx"},
+	{op: opAddConstraintUsingIndex, lock: lockAccessExclusive, setup: "CREATE UNIQUE INDEX t_v_key ON t (v)", sample: "ALTER TABLE t ADD CONSTRAINT t_v_key UNIQUE USING INDEX t_v_key"},
 	// sql-altertable.html, VALIDATE CONSTRAINT: "acquires a SHARE UPDATE EXCLUSIVE lock
 	// on the table being altered" while it scans.
 	{op: opValidateConstraint, lock: lockShareUpdateExclusive, scans: true, sample: "ALTER TABLE t VALIDATE CONSTRAINT t_n_check"},

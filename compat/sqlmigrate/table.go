@@ -29,10 +29,10 @@ var ruleTableDropped = compat.Register(compat.Rule{
 var ruleTableRenamed = compat.Register(compat.Rule{
 	ID: "TABLE_RENAMED", Kind: compat.KindSQL,
 	Title: "A table is renamed",
-	Why: "The released application queries the table by its old name, which no longer exists, so B fails.",
-	Old:  "CREATE TABLE users (id bigint PRIMARY KEY);",
-	New:  "ALTER TABLE users RENAME TO accounts;",
-	Safe: "Create the new table (or a view named after the new name), write to both, backfill, switch reads, and drop the old table in a later release.",
+	Why:   "The released application queries the table by its old name, which no longer exists, so B fails.",
+	Old:   "CREATE TABLE users (id bigint PRIMARY KEY);",
+	New:   "ALTER TABLE users RENAME TO accounts;",
+	Safe:  "Create the new table (or a view named after the new name), write to both, backfill, switch reads, and drop the old table in a later release.",
 })
 
 // adviceDropTable is the expand–contract sequence for removing a table.

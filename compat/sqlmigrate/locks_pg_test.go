@@ -1,0 +1,254 @@
+package sqlmigrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+	"github.com/stretchr/testify/require"
+)
+
+// pgServer is a throwaway PostgreSQL cluster for one test.
+type pgServer struct {
+	conn  *pgx.Conn
+	major int
+}
+
+// startPostgres starts a server from Debian's postgresql package on a Unix socket in a
+// temporary directory, or skips the test when no server binary is installed.
+func startPostgres(t *testing.T) *pgServer {
+	t.Helper()
+	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	if len(bins) == 0 {
+		t.Skip("no PostgreSQL server under /usr/lib/postgresql/*/bin (install the postgresql package); the lock table is NOT verified")
+	}
+	sort.Slice(bins, func(i, j int) bool { return versionOfBin(bins[i]) < versionOfBin(bins[j]) })
+	bin := filepath.Dir(bins[len(bins)-1])
+
+	dir, err := os.MkdirTemp("", "sqlmigrate-pg-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	data, sock := filepath.Join(dir, "data"), filepath.Join(dir, "sock")
+	require.NoError(t, os.Mkdir(sock, 0o700))
+
+	// PostgreSQL refuses to run as root: run it as the postgres user the package creates.
+	var prefix []string
+	if os.Getuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			t.Skip("running as root and there is no postgres user to run the server as")
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		require.NoError(t, os.Chmod(dir, 0o755))
+		for _, p := range []string{dir, sock} {
+			require.NoError(t, os.Chown(p, uid, gid))
+		}
+		prefix = []string{"runuser", "-u", "postgres", "--"}
+	}
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(prefix[0], append(prefix[1:], args...)...)
+		if len(prefix) == 0 {
+			cmd = exec.Command(args[0], args[1:]...)
+		}
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s: %s", strings.Join(args, " "), out)
+	}
+	run(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+	run(filepath.Join(bin, "pg_ctl"), "-D", data, "-w", "-l", filepath.Join(dir, "log"),
+		"-o", fmt.Sprintf("-k %s -c listen_addresses='' -F", sock), "start")
+	t.Cleanup(func() {
+		cmd := exec.Command(filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop")
+		if len(prefix) > 0 {
+			cmd = exec.Command(prefix[0], append(prefix[1:], filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop")...)
+		}
+		_ = cmd.Run()
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, fmt.Sprintf("host=%s user=postgres dbname=postgres sslmode=disable", sock))
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	var num int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&num))
+	return &pgServer{conn: conn, major: num / 10000}
+}
+
+func versionOfBin(p string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(p))))
+	return n
+}
+
+// fixture matches the tables the lock table's samples use.
+const fixture = `
+DROP TABLE IF EXISTS t, p CASCADE;
+CREATE TABLE p (id int PRIMARY KEY);
+INSERT INTO p SELECT g FROM generate_series(1, 2000) g;
+CREATE TABLE t (id int PRIMARY KEY, a int, v varchar(10), n numeric(8,2), w int NOT NULL);
+INSERT INTO t SELECT g, g, 'x' || g, g, g FROM generate_series(1, 2000) g;
+CREATE INDEX t_v_idx ON t (v);
+ALTER TABLE t ADD CONSTRAINT t_n_check CHECK (n >= 0) NOT VALID;
+ANALYZE t;
+`
+
+var lockModes = map[string]string{
+	"AccessExclusiveLock":      lockAccessExclusive,
+	"ShareLock":                lockShare,
+	"ShareRowExclusiveLock":    lockShareRowExclusive,
+	"ShareUpdateExclusiveLock": lockShareUpdateExclusive,
+	"RowExclusiveLock":         "ROW EXCLUSIVE",
+	"AccessShareLock":          "ACCESS SHARE",
+	"RowShareLock":             "ROW SHARE",
+	"ExclusiveLock":            "EXCLUSIVE",
+}
+
+var lockStrength = map[string]int{
+	"ACCESS SHARE": 1, "ROW SHARE": 2, "ROW EXCLUSIVE": 3, lockShareUpdateExclusive: 4,
+	lockShare: 5, lockShareRowExclusive: 6, "EXCLUSIVE": 7, lockAccessExclusive: 8,
+}
+
+// observation is what one statement did to table t on the real server.
+type observation struct {
+	lock     string
+	rewrites bool
+	scans    bool
+}
+
+// observe runs stmts in a transaction over a fresh fixture and reads the strongest lock on
+// t from pg_locks, whether t's relfilenode changed, and whether t was scanned
+// sequentially (pg_stat_get_xact_numscans counts scans in the current transaction).
+func (s *pgServer) observe(t *testing.T, setup, stmts string) observation {
+	t.Helper()
+	ctx := context.Background()
+	_, err := s.conn.Exec(ctx, fixture+setup)
+	require.NoError(t, err)
+	var oid uint32
+	var before uint32
+	require.NoError(t, s.conn.QueryRow(ctx, "SELECT oid, relfilenode FROM pg_class WHERE relname = 't'").Scan(&oid, &before))
+	tx, err := s.conn.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	var scansBefore int64
+	require.NoError(t, tx.QueryRow(ctx, "SELECT pg_stat_get_xact_numscans($1)", oid).Scan(&scansBefore))
+	for _, stmt := range strings.Split(stmts, ";") {
+		if strings.TrimSpace(stmt) == "" {
+			continue
+		}
+		_, err := tx.Exec(ctx, stmt)
+		require.NoError(t, err, stmt)
+	}
+	var obs observation
+	rows, err := tx.Query(ctx, "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND relation = $1 AND pid = pg_backend_pid()", oid)
+	require.NoError(t, err)
+	for rows.Next() {
+		var mode string
+		require.NoError(t, rows.Scan(&mode))
+		if m := lockModes[mode]; lockStrength[m] > lockStrength[obs.lock] {
+			obs.lock = m
+		}
+	}
+	require.NoError(t, rows.Err())
+	var after uint32
+	err = tx.QueryRow(ctx, "SELECT relfilenode FROM pg_class WHERE oid = $1", oid).Scan(&after)
+	if !errors.Is(err, pgx.ErrNoRows) {
+		require.NoError(t, err)
+		obs.rewrites = after != before
+	}
+	var scansAfter int64
+	require.NoError(t, tx.QueryRow(ctx, "SELECT pg_stat_get_xact_numscans($1)", oid).Scan(&scansAfter))
+	obs.scans = scansAfter > scansBefore
+	return obs
+}
+
+// TestLockTableOnPostgres checks every row of the lock table that can run inside a
+// transaction against a real server: the lock mode taken on the table, whether the table
+// is rewritten and whether it is scanned.
+func TestLockTableOnPostgres(t *testing.T) {
+	s := startPostgres(t)
+	t.Logf("verifying the lock table on PostgreSQL %d", s.major)
+	checked := 0
+	for _, row := range lockTable {
+		if row.sample == "" || row.minPG > s.major {
+			continue
+		}
+		t.Run(string(row.op), func(t *testing.T) {
+			got := s.observe(t, row.setup, row.sample)
+			require.Equal(t, row.lock, got.lock, "lock mode of %q", row.sample)
+			require.Equal(t, row.rewrites, got.rewrites, "rewrite by %q", row.sample)
+			require.Equal(t, row.scans, got.scans, "scan by %q", row.sample)
+		})
+		checked++
+	}
+	require.Greater(t, checked, 15, "too few rows of the lock table were verified")
+
+	// Statements the hazards say cannot run inside a transaction block really cannot.
+	for _, stmt := range []string{
+		"CREATE INDEX CONCURRENTLY t_a_idx ON t (a)",
+		"DROP INDEX CONCURRENTLY t_v_idx",
+		"REINDEX TABLE CONCURRENTLY t",
+		"VACUUM t",
+	} {
+		t.Run("refused in transaction: "+stmt, func(t *testing.T) {
+			ctx := context.Background()
+			_, err := s.conn.Exec(ctx, fixture)
+			require.NoError(t, err)
+			tx, err := s.conn.Begin(ctx)
+			require.NoError(t, err)
+			defer tx.Rollback(ctx)
+			_, err = tx.Exec(ctx, stmt)
+			var pgErr *pgconn.PgError
+			require.ErrorAs(t, err, &pgErr)
+			require.Equal(t, "25001", pgErr.Code, "want active_sql_transaction for %q", stmt)
+		})
+	}
+}
+
+// TestTypeChangesOnPostgres checks classifyTypeChange's rewrite claim for each type pair
+// against relfilenode on a real server.
+func TestTypeChangesOnPostgres(t *testing.T) {
+	s := startPostgres(t)
+	cases := [][2]string{
+		{"varchar(10)", "varchar(20)"}, {"varchar(10)", "text"}, {"varchar(10)", "varchar"},
+		{"varchar(20)", "varchar(10)"}, {"text", "varchar(20)"}, {"text", "varchar"},
+		{"int", "bigint"}, {"smallint", "int"}, {"bigint", "int"}, {"int", "numeric"},
+		{"numeric(8,2)", "numeric(12,2)"}, {"numeric(8,2)", "numeric"}, {"numeric(8,2)", "numeric(10,4)"},
+		{"numeric(8,2)", "numeric(8,4)"}, {"real", "double precision"}, {"char(5)", "char(10)"},
+		{"int", "text"},
+	}
+	ctx := context.Background()
+	for _, c := range cases {
+		t.Run(c[0]+" to "+c[1], func(t *testing.T) {
+			from, to := parseType(t, c[0]), parseType(t, c[1])
+			want := classifyTypeChange(from, to).rewrites
+			_, err := s.conn.Exec(ctx, fmt.Sprintf("DROP TABLE IF EXISTS tc; CREATE TABLE tc (c %s); INSERT INTO tc SELECT '1' FROM generate_series(1, 100)", c[0]))
+			require.NoError(t, err)
+			var before, after uint32
+			require.NoError(t, s.conn.QueryRow(ctx, "SELECT relfilenode FROM pg_class WHERE relname = 'tc'").Scan(&before))
+			_, err = s.conn.Exec(ctx, fmt.Sprintf("ALTER TABLE tc ALTER COLUMN c TYPE %s USING c::%s", c[1], c[1]))
+			require.NoError(t, err)
+			require.NoError(t, s.conn.QueryRow(ctx, "SELECT relfilenode FROM pg_class WHERE relname = 'tc'").Scan(&after))
+			require.Equal(t, want, before != after, "rewrite claimed for %s → %s", c[0], c[1])
+		})
+	}
+}
+
+func parseType(t *testing.T, sql string) typeRef {
+	t.Helper()
+	tree, err := pg_query.Parse("CREATE TABLE x (c " + sql + ")")
+	require.NoError(t, err)
+	return typeOf(tree.GetStmts()[0].GetStmt().GetCreateStmt().GetTableElts()[0].GetColumnDef().GetTypeName())
+}
