@@ -11,80 +11,80 @@ var ruleMinItemsIncreased = compat.Register(compat.Rule{
 	ID: "MIN_ITEMS_INCREASED", Kind: compat.KindJSONSchema,
 	Title:    "An array's minItems was raised or added",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may produce shorter arrays, which new readers reject. F holds.",
-	Old:      `{"type": "array", "minItems": 0}`,
-	New:      `{"type": "array", "minItems": 1}`,
-	Safe:     "Move writers to longer arrays first, migrate stored data, then raise minItems.",
+	Why:  "B fails: old writers may produce shorter arrays, which new readers reject. F holds.",
+	Old:  `{"type": "array", "minItems": 0}`,
+	New:  `{"type": "array", "minItems": 1}`,
+	Safe: "Move writers to longer arrays first, migrate stored data, then raise minItems.",
 })
 
 var ruleMinItemsDecreased = compat.Register(compat.Rule{
 	ID: "MIN_ITEMS_DECREASED", Kind: compat.KindJSONSchema,
 	Title:    "An array's minItems was lowered or removed",
 	Backward: true, Forward: false,
-	Why:      "B holds. F fails: new writers may produce shorter arrays (for example empty ones) that old readers reject.",
-	Old:      `{"type": "array", "minItems": 1}`,
-	New:      `{"type": "array"}`,
-	Safe:     "Read before write: release readers accepting shorter arrays first, then writers.",
+	Why:  "B holds. F fails: new writers may produce shorter arrays (for example empty ones) that old readers reject.",
+	Old:  `{"type": "array", "minItems": 1}`,
+	New:  `{"type": "array"}`,
+	Safe: "Read before write: release readers accepting shorter arrays first, then writers.",
 })
 
 var ruleMaxItemsIncreased = compat.Register(compat.Rule{
 	ID: "MAX_ITEMS_INCREASED", Kind: compat.KindJSONSchema,
 	Title:    "An array's maxItems was raised or removed",
 	Backward: true, Forward: false,
-	Why:      "B holds. F fails: new writers may produce longer arrays that old readers reject.",
-	Old:      `{"type": "array", "maxItems": 10}`,
-	New:      `{"type": "array", "maxItems": 20}`,
-	Safe:     "Read before write: release readers accepting longer arrays first, then writers.",
+	Why:  "B holds. F fails: new writers may produce longer arrays that old readers reject.",
+	Old:  `{"type": "array", "maxItems": 10}`,
+	New:  `{"type": "array", "maxItems": 20}`,
+	Safe: "Read before write: release readers accepting longer arrays first, then writers.",
 })
 
 var ruleMaxItemsDecreased = compat.Register(compat.Rule{
 	ID: "MAX_ITEMS_DECREASED", Kind: compat.KindJSONSchema,
 	Title:    "An array's maxItems was lowered or added",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may produce longer arrays, which new readers reject. F holds.",
-	Old:      `{"type": "array", "maxItems": 20}`,
-	New:      `{"type": "array", "maxItems": 10}`,
-	Safe:     "Move writers to shorter arrays first, migrate stored data, then lower maxItems.",
+	Why:  "B fails: old writers may produce longer arrays, which new readers reject. F holds.",
+	Old:  `{"type": "array", "maxItems": 20}`,
+	New:  `{"type": "array", "maxItems": 10}`,
+	Safe: "Move writers to shorter arrays first, migrate stored data, then lower maxItems.",
 })
 
 var ruleUniqueItemsAdded = compat.Register(compat.Rule{
 	ID: "UNIQUE_ITEMS_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "An array's items must now be unique",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may produce arrays with duplicates, which new readers reject. F holds.",
-	Old:      `{"type": "array"}`,
-	New:      `{"type": "array", "uniqueItems": true}`,
-	Safe:     "Make writers deduplicate first, migrate stored data, then require uniqueItems.",
+	Why:  "B fails: old writers may produce arrays with duplicates, which new readers reject. F holds.",
+	Old:  `{"type": "array"}`,
+	New:  `{"type": "array", "uniqueItems": true}`,
+	Safe: "Make writers deduplicate first, migrate stored data, then require uniqueItems.",
 })
 
 var ruleUniqueItemsRemoved = compat.Register(compat.Rule{
 	ID: "UNIQUE_ITEMS_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "An array's items no longer have to be unique",
 	Backward: true, Forward: false,
-	Why:      "B holds. F fails: new writers may produce duplicates that old readers reject.",
-	Old:      `{"type": "array", "uniqueItems": true}`,
-	New:      `{"type": "array"}`,
-	Safe:     "Read before write: release readers accepting duplicates first, then writers.",
+	Why:  "B holds. F fails: new writers may produce duplicates that old readers reject.",
+	Old:  `{"type": "array", "uniqueItems": true}`,
+	New:  `{"type": "array"}`,
+	Safe: "Read before write: release readers accepting duplicates first, then writers.",
 })
 
 var ruleContainsAdded = compat.Register(compat.Rule{
 	ID: "CONTAINS_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "An array must now contain an item matching a schema",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may produce arrays without such an item. F holds.",
-	Old:      `{"type": "array"}`,
-	New:      `{"type": "array", "contains": {"const": "admin"}}`,
-	Safe:     "Move writers first, migrate stored data, then add contains.",
+	Why:  "B fails: old writers may produce arrays without such an item. F holds.",
+	Old:  `{"type": "array"}`,
+	New:  `{"type": "array", "contains": {"const": "admin"}}`,
+	Safe: "Move writers first, migrate stored data, then add contains.",
 })
 
 var ruleContainsRemoved = compat.Register(compat.Rule{
 	ID: "CONTAINS_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "An array no longer has to contain an item matching a schema",
 	Backward: true, Forward: false,
-	Why:      "B holds. F fails: new writers may produce arrays without such an item, which old readers reject.",
-	Old:      `{"type": "array", "contains": {"const": "admin"}}`,
-	New:      `{"type": "array"}`,
-	Safe:     "Read before write: release readers without the contains constraint first, then writers.",
+	Why:  "B holds. F fails: new writers may produce arrays without such an item, which old readers reject.",
+	Old:  `{"type": "array", "contains": {"const": "admin"}}`,
+	New:  `{"type": "array"}`,
+	Safe: "Read before write: release readers without the contains constraint first, then writers.",
 })
 
 var ruleContainsChanged = compat.Register(compat.Rule{
@@ -107,6 +107,9 @@ func (sc *Schemas) itemAt(n *node, i int) *node {
 	}
 	if n.items != nil {
 		return n.items
+	}
+	if n.synthetic {
+		return n // the items of an implied schema are that schema again
 	}
 	if n.openTail == nil {
 		kw := "items"

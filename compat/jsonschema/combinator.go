@@ -11,20 +11,20 @@ var ruleAnyOfBranchAdded = compat.Register(compat.Rule{
 	ID: "ANY_OF_BRANCH_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "An anyOf branch was added (or a schema became an anyOf)",
 	Backward: true, Forward: false,
-	Why:      "B holds: old values still match an old branch. F fails unless the new branch is contained in an old one: new writers may produce values only the new branch accepts.",
-	Old:      `{"anyOf": [{"type": "string"}]}`,
-	New:      `{"anyOf": [{"type": "string"}, {"type": "integer"}]}`,
-	Safe:     "Read before write: release readers with the new branch first, then writers.",
+	Why:  "B holds: old values still match an old branch. F fails unless the new branch is contained in an old one: new writers may produce values only the new branch accepts.",
+	Old:  `{"anyOf": [{"type": "string"}]}`,
+	New:  `{"anyOf": [{"type": "string"}, {"type": "integer"}]}`,
+	Safe: "Read before write: release readers with the new branch first, then writers.",
 })
 
 var ruleAnyOfBranchRemoved = compat.Register(compat.Rule{
 	ID: "ANY_OF_BRANCH_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "An anyOf branch was removed (or a schema stopped being an anyOf)",
 	Backward: false, Forward: true,
-	Why:      "B fails unless the removed branch is contained in a remaining one: old writers may produce values only it accepted. F holds.",
-	Old:      `{"anyOf": [{"type": "string"}, {"type": "integer"}]}`,
-	New:      `{"anyOf": [{"type": "string"}]}`,
-	Safe:     "Stop writers from producing values of the branch first, migrate stored data, then remove it.",
+	Why:  "B fails unless the removed branch is contained in a remaining one: old writers may produce values only it accepted. F holds.",
+	Old:  `{"anyOf": [{"type": "string"}, {"type": "integer"}]}`,
+	New:  `{"anyOf": [{"type": "string"}]}`,
+	Safe: "Stop writers from producing values of the branch first, migrate stored data, then remove it.",
 })
 
 var ruleOneOfBranchAdded = compat.Register(compat.Rule{
@@ -53,50 +53,50 @@ var ruleAllOfMemberAdded = compat.Register(compat.Rule{
 	ID: "ALL_OF_MEMBER_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "An allOf member (or a $ref beside other keywords) was added",
 	Backward: false, Forward: true,
-	Why:      "An added conjunct narrows the schema: B holds only when the old schema already implies the new member (computed); F holds.",
-	Old:      `{"type": "object"}`,
-	New:      `{"type": "object", "allOf": [{"required": ["id"]}]}`,
-	Safe:     "Move writers to satisfy the new member first, migrate stored data, then add it.",
+	Why:  "An added conjunct narrows the schema: B holds only when the old schema already implies the new member (computed); F holds.",
+	Old:  `{"type": "object"}`,
+	New:  `{"type": "object", "allOf": [{"required": ["id"]}]}`,
+	Safe: "Move writers to satisfy the new member first, migrate stored data, then add it.",
 })
 
 var ruleAllOfMemberRemoved = compat.Register(compat.Rule{
 	ID: "ALL_OF_MEMBER_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "An allOf member (or a $ref beside other keywords) was removed",
 	Backward: true, Forward: false,
-	Why:      "A removed conjunct widens the schema: B holds; F holds only when the new schema still implies the removed member (computed).",
-	Old:      `{"type": "object", "allOf": [{"required": ["id"]}]}`,
-	New:      `{"type": "object"}`,
-	Safe:     "Read before write: release readers first, then writers.",
+	Why:  "A removed conjunct widens the schema: B holds; F holds only when the new schema still implies the removed member (computed).",
+	Old:  `{"type": "object", "allOf": [{"required": ["id"]}]}`,
+	New:  `{"type": "object"}`,
+	Safe: "Read before write: release readers first, then writers.",
 })
 
 var ruleNotAdded = compat.Register(compat.Rule{
 	ID: "NOT_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "A not constraint was added",
 	Backward: false, Forward: true,
-	Why:      "B holds only when no old value matches the negated schema (proven disjoint); otherwise old writers may produce values now excluded. F holds.",
-	Old:      `{"type": "string"}`,
-	New:      `{"type": "string", "not": {"const": ""}}`,
-	Safe:     "Stop writers producing the excluded values first, then add the constraint.",
+	Why:  "B holds only when no old value matches the negated schema (proven disjoint); otherwise old writers may produce values now excluded. F holds.",
+	Old:  `{"type": "string"}`,
+	New:  `{"type": "string", "not": {"const": ""}}`,
+	Safe: "Stop writers producing the excluded values first, then add the constraint.",
 })
 
 var ruleNotRemoved = compat.Register(compat.Rule{
 	ID: "NOT_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "A not constraint was removed",
 	Backward: true, Forward: false,
-	Why:      "B holds. F holds only when no new value matches the formerly negated schema (proven disjoint); otherwise new writers may produce values old readers exclude.",
-	Old:      `{"type": "string", "not": {"const": ""}}`,
-	New:      `{"type": "string"}`,
-	Safe:     "Read before write: release readers first, then writers.",
+	Why:  "B holds. F holds only when no new value matches the formerly negated schema (proven disjoint); otherwise new writers may produce values old readers exclude.",
+	Old:  `{"type": "string", "not": {"const": ""}}`,
+	New:  `{"type": "string"}`,
+	Safe: "Read before write: release readers first, then writers.",
 })
 
 var ruleNotChanged = compat.Register(compat.Rule{
 	ID: "NOT_CHANGED", Kind: compat.KindJSONSchema,
 	Title:    "A not constraint's schema changed",
 	Backward: false, Forward: false,
-	Why:      "Negation reverses inclusion: B holds when the new negated schema is contained in the old one, F the other way round; both are computed and default to no.",
-	Old:      `{"not": {"type": "string"}}`,
-	New:      `{"not": {"type": ["string", "null"]}}`,
-	Safe:     "Expand–contract on the excluded values.",
+	Why:  "Negation reverses inclusion: B holds when the new negated schema is contained in the old one, F the other way round; both are computed and default to no.",
+	Old:  `{"not": {"type": "string"}}`,
+	New:  `{"not": {"type": ["string", "null"]}}`,
+	Safe: "Expand–contract on the excluded values.",
 })
 
 var ruleConditionalChanged = compat.Register(compat.Rule{
@@ -292,8 +292,8 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 		if !f && !b {
 			msg += unproven
 		}
-		if b && f {
-			continue
+		if b && f || b && one && effTypes(x, 0)&ot == 0 {
+			continue // nothing to report, or only a new type, reported as TYPE_WIDENED
 		}
 		fx := c.findingAt(rule, x.loc(), nil, n, "", x.ptr, b, f, msg)
 		fs = append(fs, c.withWitness(fx, o, n, c.candidates))

@@ -3,6 +3,7 @@ package jsonschema
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
 )
@@ -32,7 +33,7 @@ var ruleUndecided = compat.Register(compat.Rule{
 	Old:  `{"$defs": {"...": "thousands of mutually recursive definitions"}}`,
 	New:  `{"$defs": {"...": "the same, changed"}}`,
 	Safe: "Review the change by hand, or split the schema so each comparison stays within the budget (CompareOptions.Budget).",
-}, )
+})
 
 // pair compares the old schema o with the new schema n. Results are memoized per pair; a
 // pair met again while it is still being compared (a recursive schema) is assumed to hold,
@@ -84,7 +85,7 @@ func (c *Comparison) compute(o, n *node) []compat.Finding {
 	if pa && (o.open || n.open) {
 		return nil
 	}
-	if o.isFalse() && n.isFalse() {
+	if o.isFalse() && n.isFalse() || o.isTrue() && n.isTrue() {
 		return nil
 	}
 	var fs []compat.Finding
@@ -181,13 +182,16 @@ func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(produc
 	if !f.Backward {
 		if w := c.witness(o, n, cands(o, n)); w != nil {
 			f.Witness = w
-			return f
 		}
 	}
-	if !f.Forward {
+	if !f.Forward && f.Witness == nil {
 		if w := c.witness(n, o, cands(n, o)); w != nil {
 			f.Witness = w
 		}
+	}
+	if f.Witness != nil && (f.Backward || f.Forward) {
+		// One direction failing is demonstrated; the message need not hedge.
+		f.Message = strings.TrimSuffix(f.Message, unproven)
 	}
 	return f
 }

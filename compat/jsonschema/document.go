@@ -119,15 +119,16 @@ func (sc *Schemas) load(s string) (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(data)), nil
 	}
 	if rest, ok := strings.CutPrefix(s, rootURL); ok {
-		return nil, refusedError{fmt.Sprintf("$ref to %s: no such schema file in the input tree", rest)}
+		return nil, refusedError{s, fmt.Sprintf("$ref to %s: no such schema file in the input tree", rest)}
 	}
-	if strings.HasPrefix(s, "file:///") {
-		return nil, refusedError{"$ref climbs out of the input tree; only files inside it are read"}
+	if strings.HasPrefix(s, "file:") {
+		return nil, refusedError{s, "$ref climbs out of the input tree; only files inside it are read"}
 	}
-	return nil, refusedError{fmt.Sprintf("$ref to %s refused: remote schemas are never fetched; add the schema to the input tree", s)}
+	return nil, refusedError{s, fmt.Sprintf("$ref to %s refused: remote schemas are never fetched; add the schema to the input tree", s)}
 }
 
-type refusedError struct{ msg string }
+// refusedError is a reference the loader refused, with the absolute URL it resolved to.
+type refusedError struct{ url, msg string }
 
 func (e refusedError) Error() string { return e.msg }
 
@@ -228,60 +229,71 @@ func (sc *Schemas) compileError(file, ptr string, err error) error {
 	}
 	var refused refusedError
 	if errors.As(err, &refused) {
-		return sc.errAt(file, sc.findRefPointer(file, ptr, err), "%s", refused.msg)
+		f, p := sc.findRef(file, ptr, refused.url)
+		return sc.errAt(f, p, "%s", refused.msg)
 	}
 	var loop js.InfiniteLoopError
 	if errors.As(err, &loop) {
-		return sc.errAt(file, ptr, "cyclic $ref without structure: %s", string(loop))
+		f, p := sc.locate(string(loop))
+		if _, ok := sc.docs[f]; !ok {
+			f, p = file, ptr
+		}
+		return sc.errAt(f, p, "cyclic $ref without structure: the schema at %s refers to itself without asserting anything", pointerOrRoot(p))
 	}
 	return sc.errAt(file, ptr, "%s", cleanLibError(err.Error()))
 }
 
-// findRefPointer finds the $ref in file (under ptr) that the compiler failed on, for the
-// error position; it falls back to ptr.
-func (sc *Schemas) findRefPointer(file, ptr string, err error) string {
-	d := sc.docs[file]
-	msg := err.Error()
-	var found string
-	var walk func(v any, p string)
-	walk = func(v any, p string) {
-		if found != "" {
-			return
+// findRef finds the $ref (in any document, file first) that resolves to the refused
+// URL, for the error position; it falls back to file#ptr.
+func (sc *Schemas) findRef(file, ptr, refused string) (string, string) {
+	want, _, _ := strings.Cut(refused, "#")
+	paths := []string{file}
+	for p := range sc.docs {
+		if p != file {
+			paths = append(paths, p)
 		}
-		switch v := v.(type) {
-		case map[string]any:
-			if r, ok := v["$ref"].(string); ok && strings.Contains(msg, refTail(r)) {
-				found = p + "/$ref"
+	}
+	sort.Strings(paths[1:])
+	for _, p := range paths {
+		base, _ := url.Parse(rootURL + p)
+		var found string
+		var walk func(v any, at string)
+		walk = func(v any, at string) {
+			if found != "" {
 				return
 			}
-			keys := make([]string, 0, len(v))
-			for k := range v {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				walk(v[k], p+"/"+escapePointer(k))
-			}
-		case []any:
-			for i, e := range v {
-				walk(e, fmt.Sprintf("%s/%d", p, i))
+			switch v := v.(type) {
+			case map[string]any:
+				if r, ok := v["$ref"].(string); ok {
+					if u, err := url.Parse(r); err == nil {
+						abs := base.ResolveReference(u)
+						abs.Fragment = ""
+						if abs.String() == want || r == want {
+							found = at + "/$ref"
+							return
+						}
+					}
+				}
+				keys := make([]string, 0, len(v))
+				for k := range v {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				for _, k := range keys {
+					walk(v[k], at+"/"+escapePointer(k))
+				}
+			case []any:
+				for i, e := range v {
+					walk(e, fmt.Sprintf("%s/%d", at, i))
+				}
 			}
 		}
+		walk(sc.docs[p].Value, "")
+		if found != "" {
+			return p, found
+		}
 	}
-	walk(d.Value, "")
-	if found == "" {
-		return ptr
-	}
-	return found
-}
-
-func refTail(r string) string {
-	r, _, _ = strings.Cut(r, "#")
-	r = strings.TrimLeft(r, "./")
-	if r == "" {
-		return "\x00"
-	}
-	return r
+	return file, ptr
 }
 
 func pointerOrRoot(p string) string {

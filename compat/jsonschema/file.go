@@ -10,19 +10,20 @@ import (
 var ruleFileAdded = compat.Register(compat.Rule{
 	ID: "SCHEMA_FILE_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "A schema file was added",
-	Backward: true, Forward: true,
-	Why:      "No old writer produces data for a schema that did not exist and no old reader expects it, so both answers hold.",
-	New:      "new/invoice.json: {\"type\": \"object\"}",
-	Safe:     "Safe in any order.",
+	Backward: true, Forward: false,
+	Why: "B holds: no old writer produced documents of a schema that did not exist. F fails: new writers may produce such documents " +
+		"and old readers accept none of them, just as old servers cannot serve a newly added operation.",
+	New:  "new/invoice.json: {\"type\": \"object\"}",
+	Safe: "Read before write: release every reader that handles the new documents first, then writers that produce them.",
 })
 
 var ruleFileRemoved = compat.Register(compat.Rule{
 	ID: "SCHEMA_FILE_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "A schema file was removed",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers still produce documents of the removed schema and no new reader accepts them. F holds: new writers produce nothing for it.",
-	Old:      "old/invoice.json: {\"type\": \"object\"}",
-	Safe:     "Expand–contract: stop every writer from producing the documents first, wait until none remain, then remove the schema.",
+	Why:  "B fails: old writers still produce documents of the removed schema and no new reader accepts them. F holds: new writers produce nothing for it.",
+	Old:  "old/invoice.json: {\"type\": \"object\"}",
+	Safe: "Expand–contract: stop every writer from producing the documents first, wait until none remain, then remove the schema.",
 })
 
 // schemaExts are the file name endings read as schemas in a directory.
@@ -43,7 +44,7 @@ func readSide(src compat.Source) ([]Document, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		v, pos, err := decodeFile(data)
+		v, pos, err := decodeFile(f, data)
 		if err != nil {
 			if pe, ok := err.(*posError); ok {
 				return nil, nil, src.Errorf(f, pe.line, pe.col, "%s", pe.msg)
@@ -135,6 +136,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 		if !inOld[f] {
 			x := ruleFileAdded.Findingf(f+"#", "schema file %s added", f)
 			x.New = ns.pos(f, "")
+			x.Advice = advice(x)
 			findings = append(findings, x)
 		}
 	}

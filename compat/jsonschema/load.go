@@ -3,6 +3,7 @@ package jsonschema
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -38,7 +39,13 @@ type decoder struct {
 
 // decodeFile decodes a JSON or YAML file (yaml.v3 reads both, with positions) into a JSON
 // value and an index from JSON pointer to position.
-func decodeFile(data []byte) (any, map[string]position, error) {
+func decodeFile(name string, data []byte) (any, map[string]position, error) {
+	if strings.HasSuffix(name, ".json") {
+		// YAML accepts more than JSON (trailing commas, comments): hold .json files to JSON.
+		if err := checkJSON(data); err != nil {
+			return nil, nil, err
+		}
+	}
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
@@ -195,4 +202,27 @@ func unescapePointer(s string) string {
 func splitRef(ref string) (string, string) {
 	p, frag, _ := strings.Cut(ref, "#")
 	return p, frag
+}
+
+// checkJSON reports the first JSON syntax error with its line and column.
+func checkJSON(data []byte) error {
+	var v any
+	err := json.Unmarshal(data, &v)
+	if err == nil {
+		return nil
+	}
+	var se *json.SyntaxError
+	off := int64(len(data))
+	if errors.As(err, &se) {
+		off = se.Offset
+	}
+	line, col := 1, 1
+	for i := int64(0); i < off-1 && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return &posError{line: line, col: col, msg: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
 }

@@ -11,40 +11,40 @@ var ruleMinimumIncreased = compat.Register(compat.Rule{
 	ID: "MINIMUM_INCREASED", Kind: compat.KindJSONSchema,
 	Title:    "A number's lower bound was raised, made exclusive or added",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may produce numbers between the old and the new bound, which new readers reject. F holds: new values were accepted before.",
-	Old:      `{"type": "integer", "minimum": 0}`,
-	New:      `{"type": "integer", "minimum": 1}`,
-	Safe:     "Move writers to the new range first, wait until stored data below the bound is gone or migrated, then raise the bound.",
+	Why:  "B fails: old writers may produce numbers between the old and the new bound, which new readers reject. F holds: new values were accepted before.",
+	Old:  `{"type": "integer", "minimum": 0}`,
+	New:  `{"type": "integer", "minimum": 1}`,
+	Safe: "Move writers to the new range first, wait until stored data below the bound is gone or migrated, then raise the bound.",
 })
 
 var ruleMinimumDecreased = compat.Register(compat.Rule{
 	ID: "MINIMUM_DECREASED", Kind: compat.KindJSONSchema,
 	Title:    "A number's lower bound was lowered, made inclusive or removed",
 	Backward: true, Forward: false,
-	Why:      "B holds: old values are still in range. F fails: new writers may produce numbers below the old bound and old readers reject them.",
-	Old:      `{"type": "integer", "minimum": 1}`,
-	New:      `{"type": "integer", "minimum": 0}`,
-	Safe:     "Read before write: release readers with the lower bound first, then writers that emit the newly allowed numbers.",
+	Why:  "B holds: old values are still in range. F fails: new writers may produce numbers below the old bound and old readers reject them.",
+	Old:  `{"type": "integer", "minimum": 1}`,
+	New:  `{"type": "integer", "minimum": 0}`,
+	Safe: "Read before write: release readers with the lower bound first, then writers that emit the newly allowed numbers.",
 })
 
 var ruleMaximumDecreased = compat.Register(compat.Rule{
 	ID: "MAXIMUM_DECREASED", Kind: compat.KindJSONSchema,
 	Title:    "A number's upper bound was lowered, made exclusive or added",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may produce numbers between the new and the old bound, which new readers reject. F holds.",
-	Old:      `{"type": "integer", "maximum": 100}`,
-	New:      `{"type": "integer", "maximum": 10}`,
-	Safe:     "Move writers to the new range first, wait until stored data above the bound is gone or migrated, then lower the bound.",
+	Why:  "B fails: old writers may produce numbers between the new and the old bound, which new readers reject. F holds.",
+	Old:  `{"type": "integer", "maximum": 100}`,
+	New:  `{"type": "integer", "maximum": 10}`,
+	Safe: "Move writers to the new range first, wait until stored data above the bound is gone or migrated, then lower the bound.",
 })
 
 var ruleMaximumIncreased = compat.Register(compat.Rule{
 	ID: "MAXIMUM_INCREASED", Kind: compat.KindJSONSchema,
 	Title:    "A number's upper bound was raised, made inclusive or removed",
 	Backward: true, Forward: false,
-	Why:      "B holds: old values are still in range. F fails: new writers may produce numbers above the old bound and old readers reject them.",
-	Old:      `{"type": "integer", "maximum": 10}`,
-	New:      `{"type": "integer", "maximum": 100}`,
-	Safe:     "Read before write: release readers with the raised bound first, then writers that emit the larger numbers.",
+	Why:  "B holds: old values are still in range. F fails: new writers may produce numbers above the old bound and old readers reject them.",
+	Old:  `{"type": "integer", "maximum": 10}`,
+	New:  `{"type": "integer", "maximum": 100}`,
+	Safe: "Read before write: release readers with the raised bound first, then writers that emit the larger numbers.",
 })
 
 var ruleMultipleOfNarrowed = compat.Register(compat.Rule{
@@ -62,20 +62,20 @@ var ruleMultipleOfWidened = compat.Register(compat.Rule{
 	ID: "MULTIPLE_OF_WIDENED", Kind: compat.KindJSONSchema,
 	Title:    "A number's multipleOf was relaxed to a divisor of the old one, or removed",
 	Backward: true, Forward: false,
-	Why:      "B holds: every old multiple is a multiple of the new divisor. F fails: new writers may produce numbers old readers reject as not a multiple.",
-	Old:      `{"type": "integer", "multipleOf": 6}`,
-	New:      `{"type": "integer", "multipleOf": 2}`,
-	Safe:     "Read before write: release readers with the relaxed multipleOf first, then writers.",
+	Why:  "B holds: every old multiple is a multiple of the new divisor. F fails: new writers may produce numbers old readers reject as not a multiple.",
+	Old:  `{"type": "integer", "multipleOf": 6}`,
+	New:  `{"type": "integer", "multipleOf": 2}`,
+	Safe: "Read before write: release readers with the relaxed multipleOf first, then writers.",
 })
 
 var ruleMultipleOfChanged = compat.Register(compat.Rule{
 	ID: "MULTIPLE_OF_CHANGED", Kind: compat.KindJSONSchema,
 	Title:    "A number's multipleOf changed to a value that neither divides nor is divided by the old one",
 	Backward: false, Forward: false,
-	Why:      "B fails because some old multiples are not new multiples, and F fails because some new multiples are not old ones (for example 2 → 3).",
-	Old:      `{"type": "integer", "multipleOf": 2}`,
-	New:      `{"type": "integer", "multipleOf": 3}`,
-	Safe:     "Expand–contract: first relax to a common divisor (readers first), move writers, then tighten to the new value.",
+	Why:  "B fails because some old multiples are not new multiples, and F fails because some new multiples are not old ones (for example 2 → 3).",
+	Old:  `{"type": "integer", "multipleOf": 2}`,
+	New:  `{"type": "integer", "multipleOf": 3}`,
+	Safe: "Expand–contract: first relax to a common divisor (readers first), move writers, then tighten to the new value.",
 })
 
 // intOnly reports whether every number the node accepts is an integer.

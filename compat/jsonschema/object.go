@@ -25,20 +25,20 @@ var rulePropertyAddedClosed = compat.Register(compat.Rule{
 	ID: "PROPERTY_ADDED_TO_CLOSED_OBJECT", Kind: compat.KindJSONSchema,
 	Title:    "An optional property was added to a closed object (additionalProperties false)",
 	Backward: true, Forward: false,
-	Why:      "B holds: old writers never emit the property. F fails: new writers may emit it and old readers, which reject unknown properties, reject the whole object.",
-	Old:      `{"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": false}`,
-	New:      `{"type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string"}}, "additionalProperties": false}`,
-	Safe:     "Read before write: release every reader with the new property first, and only then writers that emit it.",
+	Why:  "B holds: old writers never emit the property. F fails: new writers may emit it and old readers, which reject unknown properties, reject the whole object.",
+	Old:  `{"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": false}`,
+	New:  `{"type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string"}}, "additionalProperties": false}`,
+	Safe: "Read before write: release every reader with the new property first, and only then writers that emit it.",
 })
 
 var rulePropertyAddedRequired = compat.Register(compat.Rule{
 	ID: "PROPERTY_ADDED_REQUIRED", Kind: compat.KindJSONSchema,
 	Title:    "A required property was added",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers keep producing objects without the property, which new readers reject. F holds for an open object (old readers ignore it) and is computed otherwise.",
-	Old:      `{"type": "object", "properties": {"id": {"type": "string"}}}`,
-	New:      `{"type": "object", "properties": {"id": {"type": "string"}, "tenant": {"type": "string"}}, "required": ["tenant"]}`,
-	Safe:     "Add the property as optional, move every writer to send it, migrate stored data, and only then make it required.",
+	Why:  "B fails: old writers keep producing objects without the property, which new readers reject. F holds for an open object (old readers ignore it) and is computed otherwise.",
+	Old:  `{"type": "object", "properties": {"id": {"type": "string"}}}`,
+	New:  `{"type": "object", "properties": {"id": {"type": "string"}, "tenant": {"type": "string"}}, "required": ["tenant"]}`,
+	Safe: "Add the property as optional, move every writer to send it, migrate stored data, and only then make it required.",
 })
 
 var rulePropertyRemoved = compat.Register(compat.Rule{
@@ -56,30 +56,30 @@ var rulePropertyRemovedClosed = compat.Register(compat.Rule{
 	ID: "PROPERTY_REMOVED_FROM_CLOSED_OBJECT", Kind: compat.KindJSONSchema,
 	Title:    "A property was removed from a closed object (additionalProperties false) or from a name the new schema rejects",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers still emit the property and new readers reject objects carrying it. F holds when it was optional.",
-	Old:      `{"type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string"}}, "additionalProperties": false}`,
-	New:      `{"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": false}`,
-	Safe:     "Expand–contract: deprecate the property and stop writers from emitting it, wait until stored data no longer holds it, then remove it.",
+	Why:  "B fails: old writers still emit the property and new readers reject objects carrying it. F holds when it was optional.",
+	Old:  `{"type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string"}}, "additionalProperties": false}`,
+	New:  `{"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": false}`,
+	Safe: "Expand–contract: deprecate the property and stop writers from emitting it, wait until stored data no longer holds it, then remove it.",
 })
 
 var ruleRequiredAdded = compat.Register(compat.Rule{
 	ID: "REQUIRED_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "An existing property became required",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may omit the property and new readers reject such objects. F holds: new objects always carry it.",
-	Old:      `{"type": "object", "properties": {"email": {"type": "string"}}}`,
-	New:      `{"type": "object", "properties": {"email": {"type": "string"}}, "required": ["email"]}`,
-	Safe:     "Move every writer to always send the property, migrate stored data, then make it required.",
+	Why:  "B fails: old writers may omit the property and new readers reject such objects. F holds: new objects always carry it.",
+	Old:  `{"type": "object", "properties": {"email": {"type": "string"}}}`,
+	New:  `{"type": "object", "properties": {"email": {"type": "string"}}, "required": ["email"]}`,
+	Safe: "Move every writer to always send the property, migrate stored data, then make it required.",
 })
 
 var ruleRequiredRemoved = compat.Register(compat.Rule{
 	ID: "REQUIRED_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "A required property became optional",
 	Backward: true, Forward: false,
-	Why:      "B holds. F fails: new writers may omit the property and old readers, which require it, reject the object.",
-	Old:      `{"type": "object", "properties": {"email": {"type": "string"}}, "required": ["email"]}`,
-	New:      `{"type": "object", "properties": {"email": {"type": "string"}}}`,
-	Safe:     "Read before write: release readers that tolerate the missing property first, then writers that omit it.",
+	Why:  "B holds. F fails: new writers may omit the property and old readers, which require it, reject the object.",
+	Old:  `{"type": "object", "properties": {"email": {"type": "string"}}, "required": ["email"]}`,
+	New:  `{"type": "object", "properties": {"email": {"type": "string"}}}`,
+	Safe: "Read before write: release readers that tolerate the missing property first, then writers that omit it.",
 })
 
 var ruleAdditionalRestricted = compat.Register(compat.Rule{
@@ -119,10 +119,10 @@ var rulePatternPropertyRemoved = compat.Register(compat.Rule{
 	ID: "PATTERN_PROPERTY_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "A patternProperties entry was removed",
 	Backward: false, Forward: true,
-	Why:      "The answers are computed like PATTERN_PROPERTY_ADDED the other way round; typically old writers still emit names matching the pattern and a closed new object rejects them (B fails).",
-	Old:      `{"type": "object", "patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false}`,
-	New:      `{"type": "object", "additionalProperties": false}`,
-	Safe:     "Stop writers from emitting matching names first, migrate stored data, then remove the pattern.",
+	Why:  "The answers are computed like PATTERN_PROPERTY_ADDED the other way round; typically old writers still emit names matching the pattern and a closed new object rejects them (B fails).",
+	Old:  `{"type": "object", "patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false}`,
+	New:  `{"type": "object", "additionalProperties": false}`,
+	Safe: "Stop writers from emitting matching names first, migrate stored data, then remove the pattern.",
 })
 
 var rulePropertyNamesChanged = compat.Register(compat.Rule{
@@ -140,80 +140,80 @@ var ruleMinPropertiesIncreased = compat.Register(compat.Rule{
 	ID: "MIN_PROPERTIES_INCREASED", Kind: compat.KindJSONSchema,
 	Title:    "An object's minProperties was raised or added",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may produce objects with fewer properties. F holds.",
-	Old:      `{"type": "object"}`,
-	New:      `{"type": "object", "minProperties": 1}`,
-	Safe:     "Move writers first, migrate stored data, then raise minProperties.",
+	Why:  "B fails: old writers may produce objects with fewer properties. F holds.",
+	Old:  `{"type": "object"}`,
+	New:  `{"type": "object", "minProperties": 1}`,
+	Safe: "Move writers first, migrate stored data, then raise minProperties.",
 })
 
 var ruleMinPropertiesDecreased = compat.Register(compat.Rule{
 	ID: "MIN_PROPERTIES_DECREASED", Kind: compat.KindJSONSchema,
 	Title:    "An object's minProperties was lowered or removed",
 	Backward: true, Forward: false,
-	Why:      "B holds. F fails: new writers may produce smaller objects that old readers reject.",
-	Old:      `{"type": "object", "minProperties": 1}`,
-	New:      `{"type": "object"}`,
-	Safe:     "Read before write: release readers first, then writers.",
+	Why:  "B holds. F fails: new writers may produce smaller objects that old readers reject.",
+	Old:  `{"type": "object", "minProperties": 1}`,
+	New:  `{"type": "object"}`,
+	Safe: "Read before write: release readers first, then writers.",
 })
 
 var ruleMaxPropertiesIncreased = compat.Register(compat.Rule{
 	ID: "MAX_PROPERTIES_INCREASED", Kind: compat.KindJSONSchema,
 	Title:    "An object's maxProperties was raised or removed",
 	Backward: true, Forward: false,
-	Why:      "B holds. F fails: new writers may produce larger objects that old readers reject.",
-	Old:      `{"type": "object", "maxProperties": 2}`,
-	New:      `{"type": "object", "maxProperties": 5}`,
-	Safe:     "Read before write: release readers first, then writers.",
+	Why:  "B holds. F fails: new writers may produce larger objects that old readers reject.",
+	Old:  `{"type": "object", "maxProperties": 2}`,
+	New:  `{"type": "object", "maxProperties": 5}`,
+	Safe: "Read before write: release readers first, then writers.",
 })
 
 var ruleMaxPropertiesDecreased = compat.Register(compat.Rule{
 	ID: "MAX_PROPERTIES_DECREASED", Kind: compat.KindJSONSchema,
 	Title:    "An object's maxProperties was lowered or added",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may produce larger objects. F holds.",
-	Old:      `{"type": "object", "maxProperties": 5}`,
-	New:      `{"type": "object", "maxProperties": 2}`,
-	Safe:     "Move writers first, migrate stored data, then lower maxProperties.",
+	Why:  "B fails: old writers may produce larger objects. F holds.",
+	Old:  `{"type": "object", "maxProperties": 5}`,
+	New:  `{"type": "object", "maxProperties": 2}`,
+	Safe: "Move writers first, migrate stored data, then lower maxProperties.",
 })
 
 var ruleDependentRequiredAdded = compat.Register(compat.Rule{
 	ID: "DEPENDENT_REQUIRED_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "A property now requires other properties when present (dependentRequired or dependencies)",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers may send the property without the newly dependent ones. F holds.",
-	Old:      `{"type": "object"}`,
-	New:      `{"type": "object", "dependentRequired": {"card": ["billing"]}}`,
-	Safe:     "Move writers to always send the dependent properties first, then add the dependency.",
+	Why:  "B fails: old writers may send the property without the newly dependent ones. F holds.",
+	Old:  `{"type": "object"}`,
+	New:  `{"type": "object", "dependentRequired": {"card": ["billing"]}}`,
+	Safe: "Move writers to always send the dependent properties first, then add the dependency.",
 })
 
 var ruleDependentRequiredRemoved = compat.Register(compat.Rule{
 	ID: "DEPENDENT_REQUIRED_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "A property no longer requires other properties when present",
 	Backward: true, Forward: false,
-	Why:      "B holds. F fails: new writers may omit the formerly dependent properties and old readers reject that.",
-	Old:      `{"type": "object", "dependentRequired": {"card": ["billing"]}}`,
-	New:      `{"type": "object"}`,
-	Safe:     "Read before write: release readers first, then writers.",
+	Why:  "B holds. F fails: new writers may omit the formerly dependent properties and old readers reject that.",
+	Old:  `{"type": "object", "dependentRequired": {"card": ["billing"]}}`,
+	New:  `{"type": "object"}`,
+	Safe: "Read before write: release readers first, then writers.",
 })
 
 var ruleDependentSchemaAdded = compat.Register(compat.Rule{
 	ID: "DEPENDENT_SCHEMA_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "A dependentSchemas entry was added",
 	Backward: false, Forward: true,
-	Why:      "B is computed (it holds only when the old schema already implies the dependent schema) and is usually no; F holds because the new schema only adds a constraint.",
-	Old:      `{"type": "object"}`,
-	New:      `{"type": "object", "dependentSchemas": {"card": {"required": ["billing"]}}}`,
-	Safe:     "Move writers first, then add the dependent schema.",
+	Why:  "B is computed (it holds only when the old schema already implies the dependent schema) and is usually no; F holds because the new schema only adds a constraint.",
+	Old:  `{"type": "object"}`,
+	New:  `{"type": "object", "dependentSchemas": {"card": {"required": ["billing"]}}}`,
+	Safe: "Move writers first, then add the dependent schema.",
 })
 
 var ruleDependentSchemaRemoved = compat.Register(compat.Rule{
 	ID: "DEPENDENT_SCHEMA_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "A dependentSchemas entry was removed",
 	Backward: true, Forward: false,
-	Why:      "B holds because a constraint was dropped; F is computed (it holds only when the new schema still implies the removed one) and is usually no.",
-	Old:      `{"type": "object", "dependentSchemas": {"card": {"required": ["billing"]}}}`,
-	New:      `{"type": "object"}`,
-	Safe:     "Read before write: release readers first, then writers.",
+	Why:  "B holds because a constraint was dropped; F is computed (it holds only when the new schema still implies the removed one) and is usually no.",
+	Old:  `{"type": "object", "dependentSchemas": {"card": {"required": ["billing"]}}}`,
+	New:  `{"type": "object"}`,
+	Safe: "Read before write: release readers first, then writers.",
 })
 
 // ignored reports whether a property is dropped from the comparison by the options.
@@ -280,7 +280,7 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 				fs = append(fs, c.withWitness(x, o, n, objCands))
 			}
 		case inN:
-			b, f := r.b && !reqAdded, r.f && !reqRemoved
+			b, f := r.b && !reqAdded, r.f
 			rule := rulePropertyAddedOptional
 			msg := fmt.Sprintf("optional property %s added", quote(k))
 			switch {
@@ -295,8 +295,12 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 			}
 			x := c.findingAt(rule, np.loc(), nil, n, "", np.ptr, b, f, msg)
 			fs = append(fs, c.withWitness(x, o, n, objCands))
+			if reqRemoved {
+				x := c.findingAt(ruleRequiredRemoved, np.loc(), o, n, requiredPtr(o, k), np.ptr, true, false, fmt.Sprintf("property %s is no longer required", quote(k)))
+				fs = append(fs, c.withWitness(x, o, n, objCands))
+			}
 		case inO:
-			b, f := r.b && !reqAdded, r.f && !reqRemoved
+			b, f := r.b, r.f && !reqRemoved
 			rule := rulePropertyRemoved
 			msg := fmt.Sprintf("property %s removed", quote(k))
 			if !b {
@@ -312,6 +316,10 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 			}
 			x := c.findingAt(rule, op.loc(), o, nil, op.ptr, "", b, f, msg)
 			fs = append(fs, c.withWitness(x, o, n, objCands))
+			if reqAdded {
+				x := c.findingAt(ruleRequiredAdded, n.loc()+"/required", o, n, op.ptr, requiredPtr(n, k), false, true, fmt.Sprintf("property %s became required", quote(k)))
+				fs = append(fs, c.withWitness(x, o, n, objCands))
+			}
 		}
 	}
 	// required names without a property declaration on either side.
@@ -455,8 +463,8 @@ func (c *Comparison) comparePropertyNames(o, n *node) []compat.Finding {
 			return true
 		}
 		for _, k := range p.propNames {
-			if c.ignored(p.props[k]) {
-				continue
+			if c.ignored(p.props[k]) || p.propertyNames != nil && !valid(p.propertyNames, k) {
+				continue // a name the producing schema itself forbids is never produced
 			}
 			if !valid(a.propertyNames, k) {
 				return false

@@ -33,30 +33,30 @@ var ruleTypeChanged = compat.Register(compat.Rule{
 	ID: "TYPE_CHANGED", Kind: compat.KindJSONSchema,
 	Title:    "A schema's JSON types were replaced: some removed and others added",
 	Backward: false, Forward: false,
-	Why:      "B fails because old writers still produce the removed type; F fails because new writers produce a type old readers reject.",
-	Old:      `{"type": "string"}`,
-	New:      `{"type": "integer"}`,
-	Safe:     "Expand–contract: accept both types in one release (readers first), move writers to the new type, then drop the old type in a later release.",
+	Why:  "B fails because old writers still produce the removed type; F fails because new writers produce a type old readers reject.",
+	Old:  `{"type": "string"}`,
+	New:  `{"type": "integer"}`,
+	Safe: "Expand–contract: accept both types in one release (readers first), move writers to the new type, then drop the old type in a later release.",
 })
 
 var ruleEnumMemberAdded = compat.Register(compat.Rule{
 	ID: "ENUM_MEMBER_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "An enum or const accepts a value it did not accept",
 	Backward: true, Forward: false,
-	Why:      "B holds: old values are all still accepted. F fails: new writers may produce the added value and old readers reject it.",
-	Old:      `{"enum": ["red", "green"]}`,
-	New:      `{"enum": ["red", "green", "blue"]}`,
-	Safe:     "Read before write: release readers that accept the new value first, then writers that emit it.",
+	Why:  "B holds: old values are all still accepted. F fails: new writers may produce the added value and old readers reject it.",
+	Old:  `{"enum": ["red", "green"]}`,
+	New:  `{"enum": ["red", "green", "blue"]}`,
+	Safe: "Read before write: release readers that accept the new value first, then writers that emit it.",
 })
 
 var ruleEnumMemberRemoved = compat.Register(compat.Rule{
 	ID: "ENUM_MEMBER_REMOVED", Kind: compat.KindJSONSchema,
 	Title:    "An enum or const no longer accepts a value it accepted",
 	Backward: false, Forward: true,
-	Why:      "B fails: old writers still produce the removed value and new readers reject it. F holds: new writers produce only values old readers accept.",
-	Old:      `{"enum": ["red", "green", "blue"]}`,
-	New:      `{"enum": ["red", "green"]}`,
-	Safe:     "Expand–contract: first stop every writer from emitting the value (mark it deprecated), wait until no stored data holds it, then remove it.",
+	Why:  "B fails: old writers still produce the removed value and new readers reject it. F holds: new writers produce only values old readers accept.",
+	Old:  `{"enum": ["red", "green", "blue"]}`,
+	New:  `{"enum": ["red", "green"]}`,
+	Safe: "Expand–contract: first stop every writer from emitting the value (mark it deprecated), wait until no stored data holds it, then remove it.",
 })
 
 var ruleEnumAdded = compat.Register(compat.Rule{
@@ -201,10 +201,17 @@ func (c *Comparison) compareTypes(o, n *node) []compat.Finding {
 	case removed == 0 && added == 0:
 		return nil
 	case added == 0:
-		x := c.finding(ruleTypeNarrowed, o, n, kw, false, true, fmt.Sprintf("type narrowed from %s to %s", ot, nt))
+		msg := fmt.Sprintf("type narrowed from %s to %s", ot, nt)
+		if nt == 0 {
+			msg = fmt.Sprintf("accepts nothing where %s was accepted", ot)
+		}
+		x := c.finding(ruleTypeNarrowed, o, n, kw, false, true, msg)
 		return []compat.Finding{c.withWitness(x, o, n, c.typeCandidates(removed))}
 	case removed == 0:
 		msg := fmt.Sprintf("type widened from %s to %s", ot, nt)
+		if ot == 0 {
+			msg = fmt.Sprintf("now accepts %s where nothing was accepted", nt)
+		}
 		if ot&tNumber == tInteger && nt&tNumber == tNumber {
 			msg = fmt.Sprintf("type widened from integer to number")
 		}

@@ -310,6 +310,14 @@ func (c *Comparison) objectCandidates(n, hint *node, depth int) []any {
 		}
 		if len(extra) > 0 {
 			out = append(out, build(append(append([]string(nil), req...), extra...)))
+			// The same names with values of each type, for acceptors that constrain them.
+			for _, v := range []any{json.Number("0"), nil, true, map[string]any{}, []any{}, "a"} {
+				m := build(req)
+				for _, k := range extra {
+					m[k] = v
+				}
+				out = append(out, m)
+			}
 		}
 		for _, k := range n.propNames {
 			if !n.required[k] {
