@@ -70,6 +70,7 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 	c.Draft = js.Draft2020
 	c.AssertFormat = true
 	c.AssertContent = false
+	c.ExtractAnnotations = true // readOnly, writeOnly and deprecated
 	c.LoadURL = sc.load
 	sc.compiler = c
 	sorted := append([]Document(nil), docs...)
