@@ -90,6 +90,10 @@ func (c *Comparison) compute(o, n *node) []compat.Finding {
 	}
 	var fs []compat.Finding
 	fs = append(fs, c.compareTypes(o, n)...)
+	if c.effTypes(o) == 0 || c.effTypes(n) == 0 {
+		// One side accepts nothing at all: the type finding says everything.
+		return fs
+	}
 	if !o.hasEnum && !n.hasEnum {
 		common := c.effTypes(o) & c.effTypes(n)
 		if common&tNumber != 0 {

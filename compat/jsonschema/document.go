@@ -41,6 +41,7 @@ type Schemas struct {
 	ids      map[string]string // root $id (without fragment) -> document path
 	compiler *js.Compiler
 	errf     func(file string, line, col int, format string, args ...any) error
+	tree     string // the Source's name, when built from one
 
 	mu       sync.Mutex
 	compiled map[string]*js.Schema
@@ -322,6 +323,9 @@ type CompareOptions struct {
 	// Budget bounds how many schema pairs one Comparison examines; when it is spent the
 	// remaining pairs are answered "no" with a message saying so. Zero means the default.
 	Budget int
+
+	// onWitness, set by tests, sees every witness the engine verified.
+	onWitness func(producer, acceptor *node, w json.RawMessage)
 }
 
 // defaultBudget is how many distinct schema pairs a Comparison examines before it stops

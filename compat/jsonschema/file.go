@@ -92,6 +92,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	if err != nil {
 		return nil, err
 	}
+	os.tree, ns.tree = old.Name, new.Name
 	// Every schema must compile, paired or not, so that bad input is reported.
 	for _, f := range oldFiles {
 		if _, err := os.schemaAt(f + "#"); err != nil {
@@ -103,7 +104,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 			return nil, err
 		}
 	}
-	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget})
+	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget, onWitness: opts.onWitness})
 	var findings []compat.Finding
 	if !old.IsDir() && !new.IsDir() {
 		fs, err := cmp.Compare(ctx, oldFiles[0]+"#", newFiles[0]+"#")

@@ -1,6 +1,7 @@
 package jsonschema
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -44,4 +45,7 @@ type Options struct {
 	// Budget bounds how many schema pairs one comparison examines before it answers "no"
 	// for the rest and says so (see CompareOptions.Budget). Zero means the default.
 	Budget int
+
+	// onWitness, set by tests, sees every witness the engine verified.
+	onWitness func(producer, acceptor *node, w json.RawMessage)
 }

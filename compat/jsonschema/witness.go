@@ -23,7 +23,11 @@ func (c *Comparison) witness(producer, acceptor *node, cands []any) json.RawMess
 			break
 		}
 		if valid(producer, v) && !valid(acceptor, v) && c.producible(producer, v) {
-			return json.RawMessage(compactJSON(v))
+			w := json.RawMessage(compactJSON(v))
+			if c.opts.onWitness != nil {
+				c.opts.onWitness(producer, acceptor, w)
+			}
+			return w
 		}
 	}
 	return nil

@@ -1,0 +1,214 @@
+package jsonschema
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"testing"
+	"testing/fstest"
+
+	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/compattest"
+	"github.com/stretchr/testify/require"
+)
+
+// randSchema builds a small random schema from the keyword families the engine models.
+func randSchema(r *rand.Rand, depth int) map[string]any {
+	s := map[string]any{}
+	types := []string{"null", "boolean", "integer", "number", "string", "object", "array"}
+	pick := func() string { return types[r.Intn(len(types))] }
+	switch r.Intn(4) {
+	case 0:
+		s["type"] = pick()
+	case 1:
+		a, b := pick(), pick()
+		if a == b {
+			s["type"] = a
+		} else {
+			s["type"] = []any{a, b}
+		}
+	case 2:
+		vals := []any{"a", "b", json.Number("1"), json.Number("2"), true, nil}
+		var e []any
+		seen := map[int]bool{}
+		for i := 0; i < 1+r.Intn(3); i++ {
+			j := r.Intn(len(vals))
+			if !seen[j] {
+				seen[j] = true
+				e = append(e, vals[j])
+			}
+		}
+		s["enum"] = e
+		return s
+	}
+	if r.Intn(2) == 0 {
+		s["minimum"] = json.Number(fmt.Sprint(r.Intn(4)))
+	}
+	if r.Intn(3) == 0 {
+		s["exclusiveMaximum"] = json.Number(fmt.Sprint(3 + r.Intn(4)))
+	}
+	if r.Intn(4) == 0 {
+		s["multipleOf"] = json.Number(fmt.Sprint(1 + r.Intn(3)))
+	}
+	if r.Intn(2) == 0 {
+		s["maxLength"] = json.Number(fmt.Sprint(r.Intn(4)))
+	}
+	if r.Intn(4) == 0 {
+		s["pattern"] = []string{"^a", "b$", "^[ab]+$", "a|b", "^a*$"}[r.Intn(5)]
+	}
+	if depth < 2 {
+		if r.Intn(2) == 0 {
+			props := map[string]any{}
+			for _, k := range []string{"x", "y"} {
+				if r.Intn(2) == 0 {
+					props[k] = randSchema(r, depth+1)
+				}
+			}
+			s["properties"] = props
+			if r.Intn(2) == 0 {
+				s["required"] = []any{"x"}
+			}
+			if r.Intn(3) == 0 {
+				s["additionalProperties"] = false
+			}
+		}
+		if r.Intn(3) == 0 {
+			s["items"] = randSchema(r, depth+1)
+		}
+		if r.Intn(3) == 0 {
+			s["maxItems"] = json.Number(fmt.Sprint(r.Intn(3)))
+		}
+		if r.Intn(6) == 0 {
+			s["anyOf"] = []any{randSchema(r, depth+1), randSchema(r, depth+1)}
+		}
+		if r.Intn(8) == 0 {
+			s["oneOf"] = []any{randSchema(r, depth+1), randSchema(r, depth+1)}
+		}
+	}
+	return s
+}
+
+// randValue builds a random JSON value over the same small vocabulary.
+func randValue(r *rand.Rand, depth int) any {
+	switch r.Intn(8) {
+	case 0:
+		return nil
+	case 1:
+		return r.Intn(2) == 0
+	case 2:
+		return json.Number(fmt.Sprint(r.Intn(8) - 1))
+	case 3:
+		return json.Number(fmt.Sprintf("%d.5", r.Intn(5)))
+	case 4:
+		return []string{"", "a", "b", "ab", "ba", "aaaa", "c"}[r.Intn(7)]
+	case 5:
+		if depth > 2 {
+			return "a"
+		}
+		m := map[string]any{}
+		for _, k := range []string{"x", "y", "z"} {
+			if r.Intn(2) == 0 {
+				m[k] = randValue(r, depth+1)
+			}
+		}
+		return m
+	default:
+		if depth > 2 {
+			return json.Number("1")
+		}
+		var a []any
+		for i := 0; i < r.Intn(4); i++ {
+			a = append(a, randValue(r, depth+1))
+		}
+		return a
+	}
+}
+
+func source(name string, schema map[string]any) compat.Source {
+	b, _ := json.Marshal(schema)
+	return compat.Source{FS: fstest.MapFS{"s.json": {Data: b}}, File: "s.json", Name: name}
+}
+
+// TestRandomSoundness compares random schema pairs and checks the engine's properties:
+// self-comparison reports nothing, swapping OLD and NEW swaps B and F, and no random
+// instance contradicts a "yes": an instance the old side produces and the new side
+// rejects means B must be no (and the same for F the other way round).
+func TestRandomSoundness(t *testing.T) {
+	for seed := int64(1); seed <= 3; seed++ {
+		testRandomSoundness(t, seed)
+	}
+}
+
+func testRandomSoundness(t *testing.T, seed int64) {
+	r := rand.New(rand.NewSource(seed))
+	ctx := context.Background()
+	for i := 0; i < 400; i++ {
+		model := Model(i % 2)
+		so, sn := randSchema(r, 0), randSchema(r, 0)
+		if r.Intn(3) == 0 {
+			sn = mutate(r, so)
+		}
+		old, new := source("old", so), source("new", sn)
+		rep, err := Compare(ctx, old, new, Options{Model: model})
+		require.NoError(t, err)
+		self, err := Compare(ctx, old, old, Options{Model: model})
+		require.NoError(t, err)
+		require.Empty(t, self.Findings, "self comparison of %s", mustJSON(so))
+		swapped, err := Compare(ctx, new, old, Options{Model: model})
+		require.NoError(t, err)
+		b, f := compattest.Answers(rep)
+		sb, sf := compattest.Answers(swapped)
+		require.Equal(t, [2]bool{b, f}, [2]bool{sf, sb}, "swap: old %s new %s (%s)", mustJSON(so), mustJSON(sn), model)
+
+		os, _ := NewSchemas([]Document{{Path: "s.json", Value: roundTrip(so)}})
+		ns, _ := NewSchemas([]Document{{Path: "s.json", Value: roundTrip(sn)}})
+		on, err := os.schemaAt("s.json#")
+		require.NoError(t, err)
+		nn, err := ns.schemaAt("s.json#")
+		require.NoError(t, err)
+		c := NewComparison(os, ns, CompareOptions{Model: model})
+		for j := 0; j < 300; j++ {
+			v := randValue(r, 0)
+			if b && valid(on, v) && c.producible(on, v) && !valid(nn, v) {
+				t.Fatalf("B answered yes but %s is produced by old %s and rejected by new %s (%s)", mustJSON(v), mustJSON(so), mustJSON(sn), model)
+			}
+			if f && valid(nn, v) && c.producible(nn, v) && !valid(on, v) {
+				t.Fatalf("F answered yes but %s is produced by new %s and rejected by old %s (%s)", mustJSON(v), mustJSON(sn), mustJSON(so), model)
+			}
+		}
+	}
+}
+
+// mutate changes one keyword of a schema, so pairs are often close to each other.
+func mutate(r *rand.Rand, s map[string]any) map[string]any {
+	out := roundTrip(s).(map[string]any)
+	keys := []string{"minimum", "maxLength", "required", "additionalProperties", "type", "pattern", "maxItems"}
+	k := keys[r.Intn(len(keys))]
+	if _, ok := out[k]; ok {
+		delete(out, k)
+		return out
+	}
+	other := randSchema(r, 0)
+	if v, ok := other[k]; ok {
+		out[k] = v
+	}
+	return out
+}
+
+func roundTrip(v any) any {
+	b, _ := json.Marshal(v)
+	var out any
+	dec := json.NewDecoder(bytesReader(b))
+	dec.UseNumber()
+	_ = dec.Decode(&out)
+	return out
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
