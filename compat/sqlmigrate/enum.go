@@ -18,7 +18,7 @@ var ruleTypeAdded = compat.Register(compat.Rule{
 })
 
 var ruleEnumValueAdded = compat.Register(compat.Rule{
-	ID: "ENUM_VALUE_ADDED", Kind: compat.KindSQL, Backward: true,
+	ID: "ENUM_LABEL_ADDED", Kind: compat.KindSQL, Backward: true,
 	Title: "A label is added to an enum type",
 	Why: "Every label the released application writes is still valid (B holds), but new writers may " +
 		"store the new label, which released readers cannot interpret, so F fails.",
@@ -28,7 +28,7 @@ var ruleEnumValueAdded = compat.Register(compat.Rule{
 })
 
 var ruleEnumValueRenamed = compat.Register(compat.Rule{
-	ID: "ENUM_VALUE_RENAMED", Kind: compat.KindSQL,
+	ID: "ENUM_LABEL_RENAMED", Kind: compat.KindSQL,
 	Title: "A label of an enum type is renamed",
 	Why: "The released application still writes the old label, which no longer exists, so its writes " +
 		"fail (B fails); it also cannot read the new label.",

@@ -104,7 +104,7 @@ var hazardReindex = compat.Register(compat.Rule{
 })
 
 var hazardEnumInTransaction = compat.Register(compat.Rule{
-	ID: "ENUM_VALUE_ADDED_IN_TRANSACTION", Kind: compat.KindSQL, Hazard: true,
+	ID: "ENUM_LABEL_ADDED_IN_TRANSACTION", Kind: compat.KindSQL, Hazard: true,
 	Title: "ALTER TYPE ... ADD VALUE runs inside a transaction before PostgreSQL 12",
 	Scope: "PostgreSQL 11",
 	Why:   "Before PostgreSQL 12, ALTER TYPE ... ADD VALUE cannot run inside a transaction block, so the migration fails.",

@@ -84,14 +84,23 @@ func loadMigrations(src compat.Source, cache *parseCache) (Layout, []*migration,
 	}
 	var out []*migration
 	seen := map[string]string{}
+	var split []*migration
 	for _, f := range files {
 		m, skip, err := splitMigration(src, layout, f, raws[f])
 		if err != nil {
 			return "", nil, err
 		}
-		if skip {
-			continue
+		if !skip {
+			split = append(split, m)
 		}
+	}
+	texts := make([]string, len(split))
+	for i, m := range split {
+		texts[i] = m.text
+	}
+	cache.prefetch(texts)
+	for _, m := range split {
+		f := m.file
 		if !m.repeatable && layout != LayoutSingleFile {
 			key := versionString(m.version)
 			if other, dup := seen[key]; dup {
