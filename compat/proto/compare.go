@@ -170,6 +170,10 @@ func pos(d protoreflect.Descriptor) *compat.Position {
 	}
 	loc := file.SourceLocations().ByDescriptor(d)
 	if loc.Path == nil && loc.StartLine == 0 && loc.StartColumn == 0 {
+		// Map entry messages and their fields are synthesized: show the map field.
+		if field := mapFieldOf(d); field != nil {
+			return pos(field)
+		}
 		return compat.Pos(file.Path(), 0, 0)
 	}
 	return compat.Pos(file.Path(), loc.StartLine+1, loc.StartColumn+1)
@@ -311,4 +315,27 @@ func (c *comparer) sameType(od, nd protoreflect.Descriptor) bool {
 	}
 	n, ok := c.counterpart(od.FullName(), od.ParentFile().Package())
 	return ok && n == nd.FullName()
+}
+
+// mapFieldOf returns the map field that declares a synthesized map entry message, or the
+// map field of a field of such a message; nil for anything else.
+func mapFieldOf(d protoreflect.Descriptor) protoreflect.FieldDescriptor {
+	entry, ok := d.(protoreflect.MessageDescriptor)
+	if !ok {
+		entry, ok = d.Parent().(protoreflect.MessageDescriptor)
+	}
+	if !ok || !entry.IsMapEntry() {
+		return nil
+	}
+	parent, ok := entry.Parent().(protoreflect.MessageDescriptor)
+	if !ok {
+		return nil
+	}
+	fields := parent.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		if f := fields.Get(i); f.Message() != nil && f.Message().FullName() == entry.FullName() {
+			return f
+		}
+	}
+	return nil
 }

@@ -568,7 +568,12 @@ func (c *comparer) compareFieldType(of, nf protoreflect.FieldDescriptor, subject
 	case !f:
 		r = ruleFieldTypeWidened
 	}
-	c.emit(r, a, subject, fmt.Sprintf("field %s changed type from %s to %s%s", nf.Name(), kindName(of), kindName(nf), c.perEncoding(a)), op, np)
+	what := "field " + string(nf.Name())
+	if mf := mapFieldOf(nf); mf != nil {
+		what = "map field " + string(mf.Name()) + " " + string(nf.Name())
+		subject = string(mf.FullName())
+	}
+	c.emit(r, a, subject, fmt.Sprintf("%s changed type from %s to %s%s", what, kindName(of), kindName(nf), c.perEncoding(a)), op, np)
 }
 
 // combine returns the answers over the selected encodings in scope, and whether any

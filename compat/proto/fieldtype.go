@@ -101,6 +101,9 @@ func kindName(fd protoreflect.FieldDescriptor) string {
 		if fd.IsMap() {
 			return "map<" + kindName(fd.MapKey()) + ", " + kindName(fd.MapValue()) + ">"
 		}
+		if fd.Kind() == protoreflect.GroupKind {
+			return "delimited " + string(fd.Message().FullName())
+		}
 		return string(fd.Message().FullName())
 	case protoreflect.EnumKind:
 		return string(fd.Enum().FullName())

@@ -82,7 +82,8 @@ func (c *comparer) compareMessages() {
 			c.compareMessage(om, nm)
 			continue
 		}
-		if c.reported[name] || c.parentVanished(om) {
+		if c.reported[name] || c.parentVanished(om) || om.IsMapEntry() {
+			// A map entry vanishes with its map field, which is reported as changed.
 			continue
 		}
 		vanished = append(vanished, om)
