@@ -37,6 +37,12 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if err != nil {
 		return nil, err
 	}
+	if oldLayout == "" {
+		oldLayout = newLayout
+	}
+	if newLayout == "" && len(olds) > 0 {
+		newLayout = oldLayout
+	}
 	if oldLayout != newLayout {
 		return nil, new.Errorf("", 0, 0, "migrations use the %s layout, but the old version uses %s", newLayout, oldLayout)
 	}

@@ -9,7 +9,8 @@ import (
 	"github.com/compatcheck/compatcheck/compat/compattest"
 )
 
-// goldenCompare runs Compare with the options of an archive comment ("pg-version: 11").
+// goldenCompare runs Compare with the options of an archive comment ("pg-version: 11",
+// "file: schema.sql").
 func goldenCompare(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
 	var opts Options
 	if v := compattest.Option(comment, "pg-version"); v != "" {
@@ -18,6 +19,10 @@ func goldenCompare(ctx context.Context, old, new compat.Source, comment string) 
 			return nil, err
 		}
 		opts.PGVersion = n
+	}
+	// "file: schema.sql" compares one-file Sources, as the CLI does when given two files.
+	if f := compattest.Option(comment, "file"); f != "" {
+		old.File, new.File = f, f
 	}
 	return Compare(ctx, old, new, opts)
 }

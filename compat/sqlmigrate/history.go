@@ -99,7 +99,7 @@ var adviceMigrationEdited = []string{
 // compareHistory checks that NEW keeps every released migration as it was and orders
 // new ones after them, and returns the change set to evaluate.
 func compareHistory(layout Layout, olds, news []*migration) ([]compat.Finding, []changeItem) {
-	if layout == LayoutSingleFile {
+	if layout == LayoutSingleFile && len(olds) == 1 && len(news) == 1 {
 		return compareLog(olds[0], news[0])
 	}
 	var out []compat.Finding

@@ -64,7 +64,11 @@ func loadMigrations(src compat.Source, cache *parseCache) (Layout, []*migration,
 		return "", nil, err
 	}
 	if len(files) == 0 {
-		return "", nil, src.Errorf("", 0, 0, "no .sql migrations found")
+		if !src.IsDir() {
+			return "", nil, src.Errorf(src.File, 0, 0, "not a .sql file")
+		}
+		// An empty directory is the baseline of a project's first migration.
+		return "", nil, nil
 	}
 	raws := make(map[string]string, len(files))
 	for _, f := range files {
@@ -112,9 +116,6 @@ func loadMigrations(src compat.Source, cache *parseCache) (Layout, []*migration,
 			return "", nil, err
 		}
 		out = append(out, m)
-	}
-	if len(out) == 0 {
-		return "", nil, src.Errorf("", 0, 0, "no forward (up) migrations found")
 	}
 	sortMigrations(out)
 	return layout, out, nil
