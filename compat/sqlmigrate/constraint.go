@@ -231,6 +231,11 @@ func (r *replayer) addTableConstraint(t *table, relname string, c *pg_query.Cons
 			r.hazard(p, hazardConstraintValidated, opAddForeignKey, adviceNotValid, "adding FOREIGN KEY %s checks every row of %s under SHARE ROW EXCLUSIVE on both tables", con.name, t.key)
 		}
 	case conUnique, conExclusion, conPrimary:
+		if ix, ok := r.cat.indexes[qualify(schemaOf(t.key), c.GetIndexname())]; ok && ix.unique && con.kind == conUnique {
+			// UNIQUE USING INDEX only names a uniqueness the index already enforces.
+			r.lock(t.key, opAddConstraintUsingIndex)
+			return
+		}
 		rule, what := ruleUniqueAdded, conKindNames[con.kind]+" constraint"
 		if con.kind == conPrimary {
 			rule, what = rulePrimaryKeyAdded, "PRIMARY KEY"
@@ -283,4 +288,12 @@ func (r *replayer) dropConstraint(t *table, name string, missingOK bool) {
 		}
 	}
 	r.report(ruleConstraintDropped, subject, "", pos, adviceConstraintDropped, "%s %s is dropped; old readers may meet rows it used to exclude", kind, name)
+}
+
+// schemaOf returns the schema part of a catalog key ("" for public).
+func schemaOf(key string) string {
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		return key[:i]
+	}
+	return ""
 }
