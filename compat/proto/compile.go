@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/bufbuild/protocompile/parser"
 	"github.com/bufbuild/protocompile/reporter"
 	"github.com/compatcheck/compatcheck/compat"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -160,71 +162,107 @@ func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) 
 		return nil
 	}, nil)
 
-	// Breadth-first over imports, in a deterministic order.
-	queue := append([]string(nil), changed...)
+	// Breadth-first over imports, one level at a time: the files of a level are read in
+	// order, parsed in parallel, and their imports queued in order, so the result does not
+	// depend on scheduling.
+	var order []string
 	seen := map[string]bool{}
 	graph := map[string][]importRef{}
-	for _, name := range queue {
+	level := append([]string(nil), changed...)
+	for _, name := range level {
 		seen[name] = true
 	}
-	for i := 0; i < len(queue); i++ {
+	var mu sync.Mutex
+	for len(level) > 0 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		name := queue[i]
-		data, err := t.read(name)
-		if err != nil {
+		order = append(order, level...)
+		data := make([][]byte, len(level))
+		for i, name := range level {
+			d, err := t.read(name)
+			if err != nil {
+				return nil, err
+			}
+			data[i] = d
+		}
+		files := make([]*ast.FileNode, len(level))
+		var g errgroup.Group
+		g.SetLimit(runtime.GOMAXPROCS(0))
+		for i, name := range level {
+			g.Go(func() (err error) {
+				defer recoverInto(&err)
+				handler := reporter.NewHandler(rep)
+				file, _ := parser.Parse(name, bytes.NewReader(data[i]), handler)
+				if file == nil {
+					return nil
+				}
+				files[i] = file
+				// The AST of a file with syntax errors is incomplete, and turning it
+				// into a descriptor can crash; its imports are still followed.
+				if handler.Error() != nil {
+					return nil
+				}
+				if res, _ := parser.ResultFromAST(file, true, handler); res != nil {
+					mu.Lock()
+					parsed[name] = res
+					mu.Unlock()
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
 			return nil, err
 		}
-		handler := reporter.NewHandler(rep)
-		before := errs.count()
-		file, _ := parser.Parse(name, bytes.NewReader(data), handler)
-		if file == nil {
-			continue
+		var next []string
+		for i, name := range level {
+			file := files[i]
+			if file == nil {
+				continue
+			}
+			for _, decl := range file.Decls {
+				imp, ok := decl.(*ast.ImportNode)
+				if !ok || imp.Name == nil {
+					continue
+				}
+				dep := imp.Name.AsString()
+				at := file.NodeInfo(imp.Name).Start()
+				if err := checkImportPath(dep); err != nil {
+					errs.add(reporter.Errorf(posSpan{at}, "%s", err))
+					continue
+				}
+				graph[name] = append(graph[name], importRef{dep, at})
+				if seen[dep] {
+					continue
+				}
+				if _, err := fs.Stat(t.src.FS, dep); err != nil {
+					// Not in the tree: a standard import or a missing file, which the
+					// compiler reports at the import statement.
+					continue
+				}
+				seen[dep] = true
+				next = append(next, dep)
+			}
 		}
-		// The AST of a file with syntax errors is incomplete, and turning it into a
-		// descriptor can crash; its imports are still followed to find more errors.
-		if errs.count() == before {
-			res, _ := parser.ResultFromAST(file, true, handler)
-			if res != nil {
-				parsed[name] = res
-			}
-		}
-		for _, decl := range file.Decls {
-			imp, ok := decl.(*ast.ImportNode)
-			if !ok || imp.Name == nil {
-				continue
-			}
-			dep := imp.Name.AsString()
-			if err := checkImportPath(dep); err != nil {
-				pos := file.NodeInfo(imp.Name).Start()
-				errs.add(reporter.Errorf(posSpan{pos}, "%s", err))
-				continue
-			}
-			graph[name] = append(graph[name], importRef{dep, file.NodeInfo(imp.Name).Start()})
-			if seen[dep] {
-				continue
-			}
-			if _, err := fs.Stat(t.src.FS, dep); err != nil {
-				// Not in the tree: a standard import or a missing file, which the
-				// compiler reports at the import statement.
-				continue
-			}
-			seen[dep] = true
-			queue = append(queue, dep)
-		}
+		level = next
 	}
 	if err := errs.first(t.src); err != nil {
 		return nil, err
 	}
-	if err := findCycle(queue, graph); err != nil {
+	if err := findCycle(order, graph); err != nil {
 		errs.add(err)
 		return nil, errs.first(t.src)
 	}
 
 	compiler := protocompile.Compiler{
 		Resolver: protocompile.WithStandardImports(protocompile.ResolverFunc(func(name string) (protocompile.SearchResult, error) {
-			if res, ok := parsed[name]; ok {
+			// Each file is asked for once; handing its parse result over lets the
+			// compiler drop the AST as soon as the file is linked.
+			mu.Lock()
+			res, ok := parsed[name]
+			delete(parsed, name)
+			mu.Unlock()
+			if ok {
 				return protocompile.SearchResult{ParseResult: res}, nil
 			}
 			return protocompile.SearchResult{}, fs.ErrNotExist
