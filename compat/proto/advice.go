@@ -14,10 +14,11 @@ func register(r compat.Rule, advice ...string) *compat.Rule {
 	return p
 }
 
-// adviceFor returns a finding's advice: its rule's own steps, or the generic sequence for
-// its class when options made an otherwise safe rule unsafe.
+// adviceFor returns a finding's advice: its rule's own steps when the finding has the
+// rule's class, or the generic sequence for its class when options or the case at hand
+// changed it (a widening that is breaking only in JSON, judged for the wire alone).
 func adviceFor(r *compat.Rule, class compat.Class) []string {
-	if a := adviceByRule[r.ID]; len(a) > 0 {
+	if a := adviceByRule[r.ID]; len(a) > 0 && r.Class() == class {
 		return a
 	}
 	if class == compat.ReadTolerant {
