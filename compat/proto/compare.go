@@ -33,7 +33,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 		return nil, err
 	}
 	oldChanged, newChanged := changedFiles(oldTree, newTree)
-	if len(oldChanged) == 0 && len(newChanged) == 0 {
+	if len(oldChanged) == 0 && len(newChanged) == 0 && !opts.FullCheck {
 		return compat.NewReport(nil), nil
 	}
 	// Both sides compile at once; an error of OLD is reported before one of NEW so that
@@ -42,12 +42,12 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer recoverInto(&oldErr)
-		c.old, oldErr = compileSide(gctx, oldTree, oldChanged)
+		c.old, oldErr = compileSide(gctx, oldTree, oldChanged, opts.FullCheck)
 		return nil
 	})
 	g.Go(func() error {
 		defer recoverInto(&newErr)
-		c.new, newErr = compileSide(gctx, newTree, newChanged)
+		c.new, newErr = compileSide(gctx, newTree, newChanged, opts.FullCheck)
 		return nil
 	})
 	_ = g.Wait()

@@ -150,9 +150,16 @@ type side struct {
 // compileSide parses the changed files and, following their imports, the files they
 // import, then compiles and links them. Only this closure is parsed: errors in files that
 // neither changed nor are imported by a changed file are not seen (docs/proto.md).
-func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) {
+//
+// With all set, every input file is compiled, so that errors anywhere in the tree are
+// reported; only the changed files are compared all the same.
+func compileSide(ctx context.Context, t *tree, changed []string, all bool) (*side, error) {
 	s := &side{tree: t, byPath: map[string]linker.File{}, changed: changed}
-	if len(changed) == 0 {
+	roots := changed
+	if all {
+		roots = t.inputs
+	}
+	if len(roots) == 0 {
 		return s, nil
 	}
 	parsed := map[string]parser.Result{}
@@ -168,7 +175,7 @@ func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) 
 	var order []string
 	seen := map[string]bool{}
 	graph := map[string][]importRef{}
-	level := append([]string(nil), changed...)
+	level := append([]string(nil), roots...)
 	for _, name := range level {
 		seen[name] = true
 	}
@@ -270,7 +277,7 @@ func compileSide(ctx context.Context, t *tree, changed []string) (*side, error) 
 		Reporter:       rep,
 		SourceInfoMode: protocompile.SourceInfoStandard,
 	}
-	files, err := compiler.Compile(ctx, changed...)
+	files, err := compiler.Compile(ctx, roots...)
 	if e := errs.first(t.src); e != nil {
 		return nil, e
 	}

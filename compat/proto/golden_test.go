@@ -8,8 +8,8 @@ import (
 	"github.com/compatcheck/compatcheck/compat/compattest"
 )
 
-// goldenCompare reads an archive's options from its comment: "encodings: wire" and
-// "strict-json: true".
+// goldenCompare reads an archive's options from its comment: "encodings: wire",
+// "strict-json: true" and "full-check: true".
 func goldenCompare(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
 	var opts Options
 	if e := compattest.Option(comment, "encodings"); e != "" {
@@ -20,6 +20,7 @@ func goldenCompare(ctx context.Context, old, new compat.Source, comment string) 
 		opts.Encodings = encs
 	}
 	opts.StrictJSONReaders = compattest.Option(comment, "strict-json") == "true"
+	opts.FullCheck = compattest.Option(comment, "full-check") == "true"
 	return Compare(ctx, old, new, opts)
 }
 
