@@ -12,7 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"github.com/compatcheck/compatcheck/compat"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -251,4 +254,68 @@ func parseType(t *testing.T, sql string) typeRef {
 	tree, err := pg_query.Parse("CREATE TABLE x (c " + sql + ")")
 	require.NoError(t, err)
 	return typeOf(tree.GetStmts()[0].GetStmt().GetCreateStmt().GetTableElts()[0].GetColumnDef().GetTypeName())
+}
+
+// TestAddColumnDefaultsOnPostgres checks the volatile-default hazard against the server:
+// ADD COLUMN rewrites the table exactly when addColumn reports
+// VOLATILE_DEFAULT_REWRITES_TABLE.
+func TestAddColumnDefaultsOnPostgres(t *testing.T) {
+	s := startPostgres(t)
+	ctx := context.Background()
+	cases := []string{
+		"c int DEFAULT 7",
+		"c text NOT NULL DEFAULT 'x'",
+		"c timestamptz NOT NULL DEFAULT now()",
+		"c timestamptz DEFAULT clock_timestamp()",
+		"c float8 DEFAULT random()",
+		"c uuid DEFAULT gen_random_uuid()",
+		"c bigserial",
+		"c bigint GENERATED ALWAYS AS IDENTITY",
+		"c int GENERATED ALWAYS AS (a * 2) STORED",
+		"c jsonb DEFAULT '{}'::jsonb",
+		"c text DEFAULT lower('X')",
+	}
+	for _, def := range cases {
+		t.Run(def, func(t *testing.T) {
+			r := replayOne(t, "CREATE TABLE t (id int PRIMARY KEY, a int);", "ALTER TABLE t ADD COLUMN "+def+";")
+			claimed := false
+			for _, f := range r.Findings {
+				for _, h := range f.Hazards {
+					if h.Rule == hazardVolatileDefault.ID {
+						claimed = true
+					}
+				}
+			}
+			_, err := s.conn.Exec(ctx, "DROP TABLE IF EXISTS t CASCADE; CREATE TABLE t (id int PRIMARY KEY, a int); INSERT INTO t SELECT g, g FROM generate_series(1, 100) g")
+			require.NoError(t, err)
+			var before, after uint32
+			require.NoError(t, s.conn.QueryRow(ctx, "SELECT relfilenode FROM pg_class WHERE relname = 't'").Scan(&before))
+			_, err = s.conn.Exec(ctx, "ALTER TABLE t ADD COLUMN "+def)
+			require.NoError(t, err)
+			require.NoError(t, s.conn.QueryRow(ctx, "SELECT relfilenode FROM pg_class WHERE relname = 't'").Scan(&after))
+			require.Equal(t, before != after, claimed, "rewrite claimed for ADD COLUMN %s", def)
+		})
+	}
+
+	// ADD VALUE inside a transaction works from PostgreSQL 12 on, which is why the hazard
+	// is reported for 11 only.
+	if s.major >= 12 {
+		_, err := s.conn.Exec(ctx, "DROP TYPE IF EXISTS st CASCADE; CREATE TYPE st AS ENUM ('a')")
+		require.NoError(t, err)
+		tx, err := s.conn.Begin(ctx)
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, "ALTER TYPE st ADD VALUE 'b'")
+		require.NoError(t, err)
+		require.NoError(t, tx.Rollback(ctx))
+	}
+}
+
+// replayOne compares a one-migration baseline with that baseline plus one migration.
+func replayOne(t *testing.T, released, added string) *compat.Report {
+	t.Helper()
+	oldFS := fstest.MapFS{"1_a.up.sql": {Data: []byte(released)}}
+	newFS := fstest.MapFS{"1_a.up.sql": {Data: []byte(released)}, "2_b.up.sql": {Data: []byte(added)}}
+	r, err := Compare(context.Background(), compat.Source{FS: oldFS}, compat.Source{FS: newFS}, Options{})
+	require.NoError(t, err)
+	return r
 }
