@@ -155,21 +155,25 @@ func (r *replayer) alterType(t *table, name string, cd *pg_query.ColumnDef) {
 	from, to := col.typ, typeOf(cd.GetTypeName())
 	known := col.typeKnown
 	col.typ, col.typeKnown = to, true
-	if t.created || col.created || (known && from.equal(to)) {
+	if t.created || (known && from.equal(to)) {
 		return
 	}
-	subject := colSubject(t.key, name)
 	change := typeChange{rewrites: true, reason: "the old type is unknown"}
 	if known {
 		change = classifyTypeChange(from, to)
 	}
 	var p *pending
-	if change.widening {
-		p = r.report(ruleTypeWidened, subject, "", col.pos, adviceTypeWidened,
-			"column %s widens from %s to %s: %s", name, from, to, change.reason)
-	} else {
-		p = r.report(ruleTypeChanged, subject, "", col.pos, adviceTypeRewrite,
-			"column %s changes type from %s to %s: %s", name, from, to, change.reason)
+	// A column the change set added has no released reader or writer, so its type is
+	// free to change; the table it lives in is still rewritten.
+	if !col.created {
+		subject := colSubject(t.key, name)
+		if change.widening {
+			p = r.report(ruleTypeWidened, subject, "", col.pos, adviceTypeWidened,
+				"column %s widens from %s to %s: %s", name, from, to, change.reason)
+		} else {
+			p = r.report(ruleTypeChanged, subject, "", col.pos, adviceTypeRewrite,
+				"column %s changes type from %s to %s: %s", name, from, to, change.reason)
+		}
 	}
 	if change.rewrites {
 		r.lock(t.key, opAlterTypeRewrite)
@@ -180,27 +184,46 @@ func (r *replayer) alterType(t *table, name string, cd *pg_query.ColumnDef) {
 	}
 }
 
+// requiredNow reports a column the change set added to an existing table that has just
+// become NOT NULL without a default: released INSERTs that omit it now fail, however the
+// column got there. The earlier COLUMN_ADDED finding is replaced.
+func (r *replayer) requiredNow(t *table, col *column) *pending {
+	if !col.created || !col.notNull || col.def != nil || col.identity {
+		return nil
+	}
+	key := colKey(t.key, col.name)
+	for _, p := range r.findings {
+		if p.obj == key && p.f.Rule == ruleColumnAdded.ID {
+			p.dropped = true
+		}
+	}
+	return r.report(ruleRequiredColumnAdded, colSubject(t.key, col.name), key, nil, adviceRequiredColumn,
+		"column %s %s, added by this change, is now NOT NULL without a default; released INSERTs that omit it now fail", col.name, col.typ)
+}
+
 func (r *replayer) setNotNull(t *table, name string) {
 	col := t.column(name)
 	was := col.notNull
 	col.notNull = true
-	if t.created || col.created || was {
+	if t.created || was {
 		return
 	}
-	subject := colSubject(t.key, name)
-	p := r.report(ruleNotNullAdded, subject, "", col.pos, adviceNotNullAdded,
-		"column %s becomes NOT NULL; released writers that omit it or write NULL now fail", name)
+	var p *pending
+	if col.created {
+		p = r.requiredNow(t, col)
+	} else {
+		p = r.report(ruleNotNullAdded, colSubject(t.key, name), "", col.pos, adviceNotNullAdded,
+			"column %s becomes NOT NULL; released writers that omit it or write NULL now fail", name)
+	}
 	if r.pg >= 12 && t.hasValidNotNullCheck(name) {
 		r.lock(t.key, opSetNotNullChecked)
 		return
 	}
 	r.lock(t.key, opSetNotNull)
 	msg := "SET NOT NULL on %s scans %s under ACCESS EXCLUSIVE; no validated CHECK (%s IS NOT NULL) exists to skip the scan"
-	if r.pg < 12 {
-		msg = "SET NOT NULL on %s scans %s under ACCESS EXCLUSIVE; PostgreSQL 11 cannot use a CHECK (%s IS NOT NULL) to skip the scan"
-	}
 	advice := adviceNotNull
 	if r.pg < 12 {
+		msg = "SET NOT NULL on %s scans %s under ACCESS EXCLUSIVE; PostgreSQL 11 cannot use a CHECK (%s IS NOT NULL) to skip the scan"
 		advice = []string{"schedule SET NOT NULL for a quiet time, or upgrade to PostgreSQL 12 or later, which can skip the scan with a validated CHECK (col IS NOT NULL)"}
 	}
 	r.hazard(p, hazardNotNullScan, opSetNotNull, advice, msg, name, t.key, name)
@@ -222,11 +245,17 @@ func (r *replayer) setDefault(t *table, name string, def *pg_query.Node) {
 	col := t.column(name)
 	had := col.def != nil
 	col.def = def
-	if t.created || col.created {
+	if t.created {
+		return
+	}
+	r.lock(t.key, opSetDefault)
+	if col.created {
+		if def == nil {
+			r.requiredNow(t, col)
+		}
 		return
 	}
 	subject := colSubject(t.key, name)
-	r.lock(t.key, opSetDefault)
 	switch {
 	case def != nil:
 		r.report(ruleDefaultChanged, subject, "", col.pos, nil, "column %s gets a new default", name)

@@ -129,9 +129,9 @@ var hazardDoBlock = compat.Register(compat.Rule{
 var ruleMaintenanceRun = compat.Register(compat.Rule{
 	ID: "TABLE_MAINTENANCE_RUN", Kind: compat.KindSQL, Backward: true, Forward: true,
 	Title: "A statement without a schema change runs on an existing table",
-	Why: "VACUUM, CLUSTER, REINDEX, VALIDATE CONSTRAINT and similar statements change no column, type or " +
-		"constraint an application sees, so both B and F hold; the finding exists to carry the statement's " +
-		"hazards (locks, rewrites, scans).",
+	Why: "VACUUM, CLUSTER, REINDEX, and ALTER TABLE statements that only touch what the same change set " +
+		"added, change no column, type or constraint the released application uses, so both B and F hold; " +
+		"the finding exists to carry the statement's hazards (locks, rewrites, scans).",
 	Old:  "CREATE TABLE events (id bigint PRIMARY KEY);",
 	New:  "VACUUM FULL events;",
 	Safe: "Nothing to sequence; see the hazards it carries.",

@@ -196,6 +196,8 @@ func (r *replayer) finishStatement() {
 		} else {
 			if r.subject == "" {
 				target = r.report(ruleMaintenanceRun, "database", "", nil, nil, "%s runs on the whole database", statementName(r.s.node))
+			} else if r.s.node.GetAlterTableStmt() != nil {
+				target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "ALTER TABLE changes only what this change set added to %s, but still locks the table", r.subject)
 			} else {
 				target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "%s runs on %s", statementName(r.s.node), r.subject)
 			}
