@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -60,6 +61,28 @@ func TestGoldenAdvice(t *testing.T) {
 				require.True(t, ok && rule.Hazard, "%s: %s is not a hazard rule", file, h.Rule)
 				require.NotEmpty(t, h.Advice, "%s: hazard %s has no advice", file, h.Rule)
 			}
+		}
+	}
+}
+
+// TestEveryRuleHasGolden checks that each SQL rule (class or hazard) is exercised by at
+// least one golden archive's expected report.
+func TestEveryRuleHasGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txtar")
+	require.NoError(t, err)
+	var wants strings.Builder
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		require.NoError(t, err)
+		for _, f := range ar.Files {
+			if f.Name == "want" {
+				wants.Write(f.Data)
+			}
+		}
+	}
+	for _, r := range compat.Rules() {
+		if r.Kind == compat.KindSQL {
+			require.Contains(t, wants.String(), `"rule": "`+r.ID+`"`, "no golden archive reports %s", r.ID)
 		}
 	}
 }
