@@ -42,7 +42,12 @@ type object struct {
 
 type table struct {
 	object
-	cols   []*column
+	// replacedBy names a table a released migration filled from this one
+	// (INSERT INTO new SELECT ... FROM old), and comment holds COMMENT ON TABLE: either
+	// marks the expand step of expand–contract.
+	replacedBy string
+	comment    string
+	cols       []*column
 	byName map[string]*column
 	cons   map[string]*constraint
 }

@@ -225,8 +225,15 @@ func (r *replayer) renameColumn(t *table, from, to string) {
 		"column %s is renamed to %s while the released application still uses the old name", from, to)
 }
 
-// comment records COMMENT ON COLUMN, whose text may mark a column deprecated.
+// comment records COMMENT ON TABLE and COMMENT ON COLUMN, whose text may mark the
+// object deprecated.
 func (r *replayer) comment(c *pg_query.CommentStmt) {
+	if c.GetObjtype() == pg_query.ObjectType_OBJECT_TABLE {
+		if t, ok := r.cat.tables[nameList(c.GetObject().GetList().GetItems())]; ok {
+			t.comment = c.GetComment()
+		}
+		return
+	}
 	if c.GetObjtype() != pg_query.ObjectType_OBJECT_COLUMN {
 		return
 	}

@@ -88,6 +88,8 @@ func (r *replayer) dispatch(n *pg_query.Node) {
 		r.comment(n.GetCommentStmt())
 	case n.GetUpdateStmt() != nil:
 		r.update(n.GetUpdateStmt())
+	case n.GetInsertStmt() != nil:
+		r.insert(n.GetInsertStmt())
 	case n.GetTransactionStmt() != nil:
 		r.transaction(n.GetTransactionStmt())
 	case n.GetVariableSetStmt() != nil:

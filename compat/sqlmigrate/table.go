@@ -1,7 +1,10 @@
 package sqlmigrate
 
 import (
+	"strings"
+
 	pg_query "github.com/pganalyze/pg_query_go/v5"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/compatcheck/compatcheck/compat"
 )
@@ -33,6 +36,18 @@ var ruleTableRenamed = compat.Register(compat.Rule{
 	Old:   "CREATE TABLE users (id bigint PRIMARY KEY);",
 	New:   "ALTER TABLE users RENAME TO accounts;",
 	Safe:  "Create the new table (or a view named after the new name), write to both, backfill, switch reads, and drop the old table in a later release.",
+})
+
+var ruleReplacedTableDropped = compat.Register(compat.Rule{
+	ID: "REPLACED_TABLE_DROPPED", Kind: compat.KindSQL, Backward: true, Forward: true,
+	Title: "A table that a released migration already replaced or marked deprecated is dropped",
+	Why: "A released migration filled a replacement table from this one (INSERT INTO new SELECT ... FROM " +
+		"old), or a COMMENT marked it deprecated: the expand step has shipped, so the drop is the contract " +
+		"step of expand–contract, and the released application is expected to use the replacement already. " +
+		"compatcheck cannot see the application code, so it trusts that sequence.",
+	Old:  "CREATE TABLE accounts (LIKE users INCLUDING ALL);\nINSERT INTO accounts SELECT * FROM users;",
+	New:  "DROP TABLE users;",
+	Safe: "Make sure the release before this one no longer reads or writes the old table; then the drop is safe.",
 })
 
 // adviceDropTable is the expand–contract sequence for removing a table.
@@ -108,7 +123,14 @@ func (r *replayer) dropTable(key string, missingOK bool) {
 		return
 	}
 	r.lock(key, opDropTable)
-	r.report(ruleTableDropped, key, "", t.pos, adviceDropTable, "table %s is dropped while the released application still uses it", key)
+	switch {
+	case t.replacedBy != "":
+		r.report(ruleReplacedTableDropped, key, "", t.pos, nil, "table %s is dropped after a released migration filled its replacement %s", key, t.replacedBy)
+	case strings.Contains(strings.ToLower(t.comment), "deprecated"):
+		r.report(ruleReplacedTableDropped, key, "", t.pos, nil, "table %s is dropped after a released migration marked it deprecated", key)
+	default:
+		r.report(ruleTableDropped, key, "", t.pos, adviceDropTable, "table %s is dropped while the released application still uses it", key)
+	}
 }
 
 func (r *replayer) renameTable(from, to string) {
@@ -130,4 +152,24 @@ func (r *replayer) renameTable(from, to string) {
 	}
 	r.lock(from, opRename)
 	r.report(ruleTableRenamed, from, "", t.pos, adviceRenameTable, "table %s is renamed to %s while the released application still uses the old name", from, to)
+}
+
+// insert notices table backfills in released migrations: INSERT INTO new SELECT ... FROM
+// old makes new the replacement of old, the expand step of expand–contract.
+func (r *replayer) insert(is *pg_query.InsertStmt) {
+	if r.emit || is.GetSelectStmt() == nil {
+		return
+	}
+	target := rangeKey(is.GetRelation())
+	if _, ok := r.cat.tables[target]; !ok {
+		return
+	}
+	walk(is.GetSelectStmt(), func(m protoreflect.Message) bool {
+		if rv, ok := m.Interface().(*pg_query.RangeVar); ok {
+			if src, ok := r.cat.tables[rangeKey(rv)]; ok && src.key != target {
+				src.replacedBy = target
+			}
+		}
+		return true
+	})
 }
