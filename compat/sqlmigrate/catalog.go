@@ -48,8 +48,8 @@ type table struct {
 	replacedBy string
 	comment    string
 	cols       []*column
-	byName map[string]*column
-	cons   map[string]*constraint
+	byName     map[string]*column
+	cons       map[string]*constraint
 }
 
 type column struct {
