@@ -65,10 +65,33 @@ func loadTree(src compat.Source) (*tree, error) {
 	if len(names) > maxFiles {
 		return nil, src.Errorf("", 0, 0, "more than %d .proto files", maxFiles)
 	}
-	for _, name := range names {
-		if _, err := t.read(name); err != nil {
-			return nil, err
+	// Reading and hashing thousands of files is most of an incremental comparison's
+	// cost, so it is spread over the cores; the first error in file order is reported.
+	type loaded struct {
+		data []byte
+		hash [sha256.Size]byte
+		err  error
+	}
+	out := make([]loaded, len(names))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		g.Go(func() error {
+			data, err := t.load(name)
+			out[i] = loaded{data: data, err: err}
+			if err == nil {
+				out[i].hash = sha256.Sum256(data)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for i, name := range names {
+		if out[i].err != nil {
+			return nil, out[i].err
 		}
+		t.files[name] = out[i].data
+		t.hashes[name] = out[i].hash
 	}
 	t.inputs = names
 	return t, nil
@@ -80,6 +103,18 @@ func (t *tree) read(name string) ([]byte, error) {
 	if data, ok := t.files[name]; ok {
 		return data, nil
 	}
+	data, err := t.load(name)
+	if err != nil {
+		return nil, err
+	}
+	t.files[name] = data
+	t.hashes[name] = sha256.Sum256(data)
+	return data, nil
+}
+
+// load reads one file and checks that it is UTF-8. It touches no shared state, so files
+// can be loaded concurrently.
+func (t *tree) load(name string) ([]byte, error) {
 	data, err := t.src.ReadFile(name)
 	if err != nil {
 		return nil, err
@@ -88,8 +123,6 @@ func (t *tree) read(name string) ([]byte, error) {
 		line, col := invalidUTF8(data)
 		return nil, t.src.Errorf(name, line, col, "file is not valid UTF-8")
 	}
-	t.files[name] = data
-	t.hashes[name] = sha256.Sum256(data)
 	return data, nil
 }
 
