@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -228,29 +229,41 @@ func (r *replayer) transaction(t *pg_query.TransactionStmt) {
 	}
 }
 
-// setVariable notices SET lock_timeout. A zero or reset timeout waits forever again.
+// setVariable notices SET lock_timeout. A zero timeout ('0', '0s') or a RESET waits
+// forever again.
 func (r *replayer) setVariable(v *pg_query.VariableSetStmt) {
 	if v.GetName() != "lock_timeout" {
 		return
 	}
-	switch v.GetKind() {
-	case pg_query.VariableSetKind_VAR_SET_VALUE:
-		r.lockTimeout = true
-		for _, a := range v.GetArgs() {
-			c := a.GetAConst()
-			if c == nil {
-				continue
-			}
-			if iv := c.GetIval(); (iv != nil && iv.GetIval() == 0) || (c.GetIval() == nil && c.GetSval() == nil && c.GetFval() == nil) {
-				r.lockTimeout = false
-			}
-			if sv := c.GetSval(); sv != nil && strings.TrimLeft(strings.TrimSpace(sv.GetSval()), "0") == "" {
-				r.lockTimeout = false
-			}
-		}
-	default:
+	if v.GetKind() != pg_query.VariableSetKind_VAR_SET_VALUE {
 		r.lockTimeout = false
+		return
 	}
+	r.lockTimeout = false
+	for _, a := range v.GetArgs() {
+		c := a.GetAConst()
+		switch {
+		case c == nil:
+		case c.GetIval() != nil:
+			r.lockTimeout = c.GetIval().GetIval() > 0
+		case c.GetFval() != nil:
+			r.lockTimeout = positiveNumber(c.GetFval().GetFval())
+		case c.GetSval() != nil:
+			r.lockTimeout = positiveNumber(c.GetSval().GetSval())
+		}
+	}
+}
+
+// positiveNumber reports whether a setting such as "5s", "1.5min" or "250" starts with
+// a number above zero.
+func positiveNumber(s string) bool {
+	s = strings.TrimSpace(s)
+	end := 0
+	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '.') {
+		end++
+	}
+	n, err := strconv.ParseFloat(s[:end], 64)
+	return err == nil && n > 0
 }
 
 // statementName names a statement's kind for messages.
