@@ -4,7 +4,9 @@ import (
 	"errors"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/compatcheck/compatcheck/compat"
 	pg_query "github.com/pganalyze/pg_query_go/v5"
@@ -106,7 +108,7 @@ func parseMigration(src compat.Source, m *migration, cache *parseCache) error {
 	case p.err != nil:
 		off := runeOffset(m.text, p.err.Cursorpos)
 		line, col := m.position(off)
-		return src.Errorf(m.file, line, col, "syntax error: %s", p.err.Message)
+		return src.Errorf(m.file, line, col, "syntax error: %s", shorten(p.err.Message))
 	case p.other != nil:
 		return src.Errorf(m.file, 1, 1, "%v", p.other)
 	}
@@ -160,4 +162,20 @@ func refusesTransaction(n *pg_query.Node) bool {
 // stmtIndexAt returns the index of the first statement starting at or after off.
 func stmtIndexAt(stmts []*statement, off int) int {
 	return sort.Search(len(stmts), func(i int) bool { return stmts[i].off >= off })
+}
+
+// maxMessage bounds parser messages, which quote the offending token: an unterminated
+// comment or string makes that token the rest of the file.
+const maxMessage = 160
+
+func shorten(msg string) string {
+	msg = strings.Join(strings.Fields(msg), " ")
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }
