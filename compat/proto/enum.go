@@ -68,7 +68,7 @@ var ruleEnumValueDeletedWithoutReservation = register(compat.Rule{
 	New:  "enum Status {\n  STATUS_UNSPECIFIED = 0;\n}",
 	Safe: "Reserve the deleted value's number and name in the same release that deletes it.",
 },
-	"Add `reserved <number>;` and `reserved \"<NAME>\";` for the deleted value",
+	"Reserve the deleted value's number and name in the enum (reserved statements)",
 	"Release the deletion only together with the reservation",
 )
 

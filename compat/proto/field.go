@@ -100,7 +100,7 @@ var ruleFieldDeletedWithoutReservation = register(compat.Rule{
 	New:  "message Order {\n  string id = 1;\n}",
 	Safe: "Reserve the deleted field's number and name in the same release that deletes it.",
 },
-	"Add `reserved <number>;` and `reserved \"<name>\";` for the deleted field",
+	"Reserve the deleted field's number and name in the message (reserved statements)",
 	"Release the deletion only together with the reservation",
 )
 
@@ -145,7 +145,7 @@ var ruleFieldRenamed = register(compat.Rule{
 	New:  "message Order {\n  string memo = 2;\n}",
 	Safe: "Keep the JSON name with json_name = \"note\", or add the new field beside the old one and retire the old one with expand–contract.",
 },
-	"Keep the old JSON name with [json_name = \"<old>\"], or add a new field beside the old one",
+	"Keep the old JSON name with the json_name option, or add a new field beside the old one",
 	"Move JSON writers and readers to the new name",
 	"Deprecate the old field and delete and reserve it in a later release",
 )
