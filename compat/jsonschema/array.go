@@ -162,8 +162,8 @@ func (c *Comparison) compareArrays(o, n *node) []compat.Finding {
 		// maxContains counts matching items: widening the contains schema can push an
 		// array over a maximum, so a maximum makes the schema comparison inconclusive.
 		if o.maxContains >= 0 || n.maxContains >= 0 {
-			b = b && len(r.findings) == 0
-			f = f && len(r.findings) == 0
+			b = b && r.clean
+			f = f && r.clean
 		}
 		if !b || !f {
 			add(ruleContainsChanged, "contains", b, f, "contains changed")
@@ -172,13 +172,10 @@ func (c *Comparison) compareArrays(o, n *node) []compat.Finding {
 	// Items, position by position, then the rest.
 	l := max(len(o.prefix), len(n.prefix))
 	for i := 0; i < l; i++ {
-		fs = append(fs, c.pair(c.old.itemAtFor(o, i), c.new.itemAtFor(n, i)).findings...)
+		c.sub(c.pair(o.side.itemAt(o, i), n.side.itemAt(n, i)))
 	}
-	fs = append(fs, c.pair(o.side.itemAt(o, -1), n.side.itemAt(n, -1)).findings...)
+	c.sub(c.pair(o.side.itemAt(o, -1), n.side.itemAt(n, -1)))
 	return fs
 }
-
-// itemAtFor is itemAt on the node's own side (old and new may be the same Schemas).
-func (sc *Schemas) itemAtFor(n *node, i int) *node { return n.side.itemAt(n, i) }
 
 var _ = strconv.Itoa

@@ -177,7 +177,7 @@ func (c *Comparison) match(os, ns []*node) (mo, mn []bool) {
 			if mn[j] {
 				continue
 			}
-			if len(c.pair(a, b).findings) == 0 {
+			if c.pair(a, b).clean {
 				mo[i], mn[j] = true, true
 				break
 			}
@@ -203,7 +203,8 @@ func (c *Comparison) compareAllOf(o, n *node) []compat.Finding {
 	mo, mn := c.match(o.allOf, n.allOf)
 	ro, rn := unmatched(o.allOf, mo), unmatched(n.allOf, mn)
 	if len(ro) == 1 && len(rn) == 1 {
-		return c.pair(ro[0], rn[0]).findings
+		c.sub(c.pair(ro[0], rn[0]))
+		return nil
 	}
 	var fs []compat.Finding
 	for _, m := range rn {
@@ -250,7 +251,8 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 	if len(ro) == 1 && len(rn) == 1 && len(ob) == len(nb) {
 		// One branch changed in place: report its differences where they are, but a
 		// changed oneOf branch may also start or stop overlapping its siblings.
-		fs := c.pair(ro[0], rn[0]).findings
+		c.sub(c.pair(ro[0], rn[0]))
+		var fs []compat.Finding
 		if one {
 			for j, x := range nb {
 				if x != rn[0] && !c.disjoint(rn[0], x, 0) && c.disjointFromOld(ro[0], ob, x) {
@@ -464,7 +466,7 @@ func (c *Comparison) compareNot(o, n *node) []compat.Finding {
 		return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
 	}
 	r := c.pair(o.not, n.not)
-	if len(r.findings) == 0 {
+	if r.clean {
 		return nil
 	}
 	// Accept(not X) shrinks as X grows: B needs X_new ⊆ X_old over everything X_new
@@ -496,12 +498,12 @@ func (c *Comparison) compareConditional(o, n *node) []compat.Finding {
 	if o.ifN == nil && n.ifN == nil {
 		return nil
 	}
-	if o.ifN != nil && n.ifN != nil && len(c.pair(o.ifN, n.ifN).findings) == 0 && len(c.pair(n.ifN, o.ifN).findings) == 0 {
+	if o.ifN != nil && n.ifN != nil && c.pair(o.ifN, n.ifN).clean && c.pair(n.ifN, o.ifN).clean {
 		var fs []compat.Finding
 		for _, p := range [][2]*node{{o.thenN, n.thenN}, {o.elseN, n.elseN}} {
 			switch {
 			case p[0] != nil && p[1] != nil:
-				fs = append(fs, c.pair(p[0], p[1]).findings...)
+				c.sub(c.pair(p[0], p[1]))
 			case p[0] == nil && p[1] != nil:
 				b := c.holds(o, p[1])
 				if !b {
@@ -539,7 +541,7 @@ func (c *Comparison) compareUnevaluated(o, n *node) []compat.Finding {
 		switch {
 		case p[0] == nil && p[1] == nil:
 		case p[0] != nil && p[1] != nil:
-			fs = append(fs, c.pair(p[0], p[1]).findings...)
+			c.sub(c.pair(p[0], p[1]))
 		case p[1] != nil:
 			x := c.finding(ruleUnevaluatedChanged, o, n, kw, false, true, kw+" added"+unproven)
 			fs = append(fs, c.withWitness(x, o, n, c.candidates))

@@ -9,19 +9,49 @@ import (
 )
 
 // maxPairDepth bounds how deeply pair comparisons nest before the engine stops proving.
-const maxPairDepth = 2000
+const maxPairDepth = 10000
 
 // pairKey identifies one (old, new) schema comparison for memoization.
 type pairKey struct{ o, n *node }
 
-// pairResult is what comparing one pair found, and the two answers folded over it.
+// pairResult is what comparing one pair found: its own findings, the nested pairs it
+// compared (each reported where it is, so a shared definition is reported once), and the
+// answers folded over all of them.
 type pairResult struct {
-	findings []compat.Finding
+	own      []compat.Finding
+	children []*pairResult
 	b, f     bool
+	clean    bool // no finding here or in any nested pair
 	done     bool
 }
 
-var yes = &pairResult{b: true, f: true, done: true}
+var yes = &pairResult{b: true, f: true, clean: true, done: true}
+
+// sub records a nested pair of the pair being compared.
+func (c *Comparison) sub(r *pairResult) {
+	if c.cur != nil && r != yes {
+		c.cur.children = append(c.cur.children, r)
+	}
+}
+
+// collect returns the findings of a pair and every pair nested in it, each pair once.
+func collect(root *pairResult) []compat.Finding {
+	var out []compat.Finding
+	seen := map[*pairResult]bool{root: true}
+	stack := []*pairResult{root}
+	for len(stack) > 0 {
+		r := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		out = append(out, r.own...)
+		for _, ch := range r.children {
+			if !seen[ch] {
+				seen[ch] = true
+				stack = append(stack, ch)
+			}
+		}
+	}
+	return out
+}
 
 // undecidedRule reports pairs the engine gave up on.
 var ruleUndecided = compat.Register(compat.Rule{
@@ -44,25 +74,30 @@ func (c *Comparison) pair(o, n *node) *pairResult {
 	}
 	key := pairKey{o, n}
 	if r, ok := c.memo[key]; ok {
-		if !r.done {
-			return yes
-		}
-		return r
+		return r // while still in progress its answers read yes: the coinductive assumption
 	}
 	c.work++
 	if c.work > c.opts.Budget || c.depth > maxPairDepth || (c.ctx != nil && c.work%1024 == 0 && c.ctx.Err() != nil) {
 		f := c.finding(ruleUndecided, o, n, "", false, false,
 			"could not prove inclusion either way: the comparison's work budget or nesting bound was exhausted here")
-		r := &pairResult{findings: []compat.Finding{f}, done: true}
-		return r
+		return &pairResult{own: []compat.Finding{f}, done: true}
 	}
-	r := &pairResult{b: true, f: true}
+	r := &pairResult{b: true, f: true, clean: true}
 	c.memo[key] = r
 	c.depth++
-	fs := c.compute(o, n)
+	prev := c.cur
+	c.cur = r
+	own := c.compute(o, n)
+	c.cur = prev
 	c.depth--
-	r.findings = fs
-	r.b, r.f = fold(fs)
+	r.own = own
+	r.b, r.f = fold(own)
+	r.clean = len(own) == 0
+	for _, ch := range r.children {
+		if ch.done {
+			r.b, r.f, r.clean = r.b && ch.b, r.f && ch.f, r.clean && ch.clean
+		}
+	}
 	r.done = true
 	return r
 }

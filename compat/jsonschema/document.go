@@ -85,7 +85,7 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 			return nil, errf(d.Path, 0, 0, "document given twice")
 		}
 		sc.docs[d.Path] = d
-		data, err := json.Marshal(d.Value)
+		data, err := json.Marshal(compileAs2019(d.Value))
 		if err != nil {
 			return nil, errf(d.Path, 1, 1, "cannot encode document: %v", err)
 		}
@@ -344,6 +344,7 @@ type Comparison struct {
 	work  int
 	depth int
 	ctx   context.Context
+	cur   *pairResult // the pair being compared, which nested pairs are recorded on
 	// strict answers the inclusion questions negation needs, which ignore what writers
 	// produce; it is created on first use.
 	strict *Comparison
@@ -389,6 +390,71 @@ func (c *Comparison) Compare(ctx context.Context, oldRef, newRef string) (out []
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out = append([]compat.Finding(nil), res.findings...)
+	out = collect(res)
 	return out, nil
+}
+
+// The validator library spends time quadratic in the number of subschemas of a document
+// when it compiles draft 2020-12 (it scans every subschema for $dynamicAnchor at each
+// one). A document that uses nothing that differs between drafts 2019-09 and 2020-12 for
+// validation (prefixItems, an array-valued items, $dynamicRef, $dynamicAnchor) validates
+// identically under 2019-09, which the library compiles in linear time, so such documents
+// are registered as 2019-09. Positions and pointers are unchanged.
+const (
+	draft2019URL = "https://json-schema.org/draft/2019-09/schema"
+	draft2020URL = "https://json-schema.org/draft/2020-12/schema"
+)
+
+func compileAs2019(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	if s, has := m["$schema"]; has {
+		str, _ := s.(string)
+		if strings.TrimSuffix(str, "#") != draft2020URL {
+			return v
+		}
+	}
+	if uses2020Only(v, 0) {
+		return v
+	}
+	out := make(map[string]any, len(m)+1)
+	for k, x := range m {
+		out[k] = x
+	}
+	out["$schema"] = draft2019URL
+	return out
+}
+
+// uses2020Only reports whether a document uses a keyword whose meaning differs between
+// drafts 2019-09 and 2020-12. It looks at every object, schema or not, which can only make
+// it answer yes more often (and keep the exact 2020-12 compilation).
+func uses2020Only(v any, depth int) bool {
+	if depth > maxDecodeDepth {
+		return true
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range []string{"prefixItems", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"} {
+			if _, ok := v[k]; ok {
+				return true
+			}
+		}
+		if _, ok := v["items"].([]any); ok {
+			return true
+		}
+		for _, x := range v {
+			if uses2020Only(x, depth+1) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if uses2020Only(x, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -270,7 +270,7 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 		reqRemoved := o.required[k] && !n.required[k]
 		switch {
 		case inO && inN:
-			fs = append(fs, r.findings...)
+			c.sub(r)
 			if reqAdded {
 				x := c.findingAt(ruleRequiredAdded, np.loc(), o, n, op.ptr, requiredPtr(n, k), false, true, fmt.Sprintf("property %s became required", quote(k)))
 				fs = append(fs, c.withWitness(x, o, n, objCands))
@@ -401,7 +401,7 @@ func (c *Comparison) comparePatternProps(o, n *node) []compat.Finding {
 		po, pn := find(o, src), find(n, src)
 		switch {
 		case po != nil && pn != nil:
-			fs = append(fs, c.pair(po, pn).findings...)
+			c.sub(c.pair(po, pn))
 		case pn != nil:
 			r := c.pair(c.other(o), pn)
 			if !r.b || !r.f || true {
@@ -420,7 +420,8 @@ func (c *Comparison) comparePatternProps(o, n *node) []compat.Finding {
 func (c *Comparison) compareAdditional(o, n *node) []compat.Finding {
 	oo, no := c.other(o), c.other(n)
 	if !oo.synthetic && !no.synthetic {
-		return c.pair(oo, no).findings
+		c.sub(c.pair(oo, no))
+		return nil
 	}
 	state := func(x *node) string {
 		switch {
@@ -528,7 +529,7 @@ func (c *Comparison) compareDependencies(o, n *node) []compat.Finding {
 		do, dn := o.depSchemas[k], n.depSchemas[k]
 		switch {
 		case do != nil && dn != nil:
-			fs = append(fs, c.pair(do, dn).findings...)
+			c.sub(c.pair(do, dn))
 		case dn != nil:
 			b := c.pair(o, dn).b
 			if !b {
