@@ -68,3 +68,24 @@ func TestMatrixWorkedRows(t *testing.T) {
 	a = kindAnswers(protoreflect.Sint32Kind, protoreflect.Int32Kind)
 	assert.Equal(t, answers{false, false, true, true}, a, "sint32 → int32: zigzag differs, JSON is the same number")
 }
+
+// rulesTable renders the rule table of docs/proto.md from the registry.
+func rulesTable() string {
+	yn := map[bool]string{true: "yes", false: "no"}
+	var b strings.Builder
+	for _, r := range compat.Rules() {
+		if r.Kind == compat.KindProto {
+			fmt.Fprintf(&b, "| `%s` — %s | %s | %s | %s | %s |\n", r.ID, r.Title, yn[r.Backward], yn[r.Forward], r.Class(), r.Scope)
+		}
+	}
+	return b.String()
+}
+
+// TestRulesDocumented keeps the rule table in docs/proto.md equal to the registry.
+func TestRulesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/proto.md")
+	require.NoError(t, err)
+	if !assert.Contains(t, string(doc), rulesTable(), "regenerate the rule table in docs/proto.md") {
+		t.Log("\n" + rulesTable())
+	}
+}
