@@ -2,6 +2,7 @@ package jsonschema
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -17,6 +18,13 @@ func goldenCompare(ctx context.Context, old, new compat.Source, comment string) 
 			return nil, err
 		}
 		opts.Model = model
+	}
+	if b := compattest.Option(comment, "budget"); b != "" {
+		n, err := strconv.Atoi(b)
+		if err != nil {
+			return nil, err
+		}
+		opts.Budget = n
 	}
 	return Compare(ctx, old, new, opts)
 }

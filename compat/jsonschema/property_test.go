@@ -212,3 +212,32 @@ func mustJSON(v any) string {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// TestDeepNesting compares schemas nested hundreds of levels deep and a long $ref chain:
+// no stack overflow, and the change at the bottom is found.
+func TestDeepNesting(t *testing.T) {
+	build := func(depth, maxLen int) map[string]any {
+		s := map[string]any{"type": "string", "maxLength": json.Number(fmt.Sprint(maxLen))}
+		for i := 0; i < depth; i++ {
+			s = map[string]any{"type": "object", "properties": map[string]any{"p": s}}
+		}
+		return s
+	}
+	rep, err := Compare(context.Background(), source("old", build(240, 5)), source("new", build(240, 4)), Options{})
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 1)
+	require.Equal(t, "MAX_LENGTH_DECREASED", rep.Findings[0].Rule)
+
+	chain := func(n, maxLen int) map[string]any {
+		defs := map[string]any{}
+		for i := 0; i < n; i++ {
+			defs[fmt.Sprintf("d%d", i)] = map[string]any{"type": "object", "properties": map[string]any{"next": map[string]any{"$ref": fmt.Sprintf("#/$defs/d%d", i+1)}}}
+		}
+		defs[fmt.Sprintf("d%d", n)] = map[string]any{"type": "string", "maxLength": json.Number(fmt.Sprint(maxLen))}
+		return map[string]any{"$defs": defs, "$ref": "#/$defs/d0"}
+	}
+	rep, err = Compare(context.Background(), source("old", chain(3000, 5)), source("new", chain(3000, 4)), Options{})
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 1)
+	require.Equal(t, "s.json#/$defs/d3000", rep.Findings[0].Subject)
+}

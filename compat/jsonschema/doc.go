@@ -1,0 +1,32 @@
+// Package jsonschema decides, for the writers and readers of JSON documents described by
+// JSON Schema, whether a change to a schema survives a mixed-version deployment: for each
+// change it answers B (can a new reader accept everything an old writer produced?) and F
+// (can an old reader accept everything a new writer produces?), which classify the change
+// as additive, read-tolerant or breaking.
+//
+// B and F are set inclusions: B holds when Produce(S_old) ⊆ Accept(S_new), F when
+// Produce(S_new) ⊆ Accept(S_old). Under the default [ProduceAccept] model writers emit
+// only what their schema names (no undeclared property of an open object, no undeclared
+// tuple position), so adding an optional property to an open object is additive; the
+// [Strict] model sets Produce = Accept, as pure set-inclusion checkers do.
+//
+// Both versions are compiled with the santhosh-tekuri/jsonschema validator (drafts 4, 6,
+// 7, 2019-09 and 2020-12, from $schema, 2020-12 by default), with every file of the tree
+// registered in memory: references between files resolve without touching the disk or
+// the network, and remote or escaping references are refused with a positioned error.
+// The compiled schemas are turned into a normalized model (draft spellings, $ref/$defs
+// indirections, const versus enum and tuple forms folded away) and compared keyword family
+// by keyword family, recursively, memoizing schema pairs so that recursive schemas
+// terminate and a shared definition is decided and reported once, where it is.
+//
+// Soundness comes first: the engine never answers "yes" when an instance proves it wrong.
+// Where it cannot decide (two different regular expressions beyond the automaton budget,
+// changed conditionals, the work budget), it answers "no" and says it could not prove the
+// inclusion. Every "no" it can demonstrate carries a witness: a JSON instance the
+// producing side accepts (and produces) and the accepting side rejects, checked with the
+// real validator before it is reported.
+//
+// [Compare] compares two files or two directories of schemas paired by relative path.
+// [NewSchemas], [NewComparison] and [Comparison.Compare] expose the same machinery for
+// schemas embedded in other documents, as the OpenAPI engine uses it.
+package jsonschema
