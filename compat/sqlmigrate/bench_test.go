@@ -47,10 +47,37 @@ func benchTrees(n int) (old, new fstest.MapFS, size int) {
 	return old, new, size
 }
 
-// BenchmarkCompare replays a thousand released migrations and evaluates ten new ones.
+// BenchmarkCompare compares a thousand released migrations plus ten new ones that touch a
+// handful of tables: the common case, where only the released migrations naming those
+// tables are parsed and replayed.
 func BenchmarkCompare(b *testing.B) {
 	old, new, size := benchTrees(1000)
 	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	ctx := context.Background()
+	for b.Loop() {
+		r, err := Compare(ctx, compat.Source{FS: old, Name: "old"}, compat.Source{FS: new, Name: "new"}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Findings) == 0 {
+			b.Fatal("no findings")
+		}
+	}
+}
+
+// BenchmarkCompareFullReplay is BenchmarkCompare with a change set that names every
+// table (a view over all of them), so every released migration must be parsed and
+// replayed: the worst case of a long history.
+func BenchmarkCompareFullReplay(b *testing.B) {
+	old, new, size := benchTrees(1000)
+	var tables []string
+	for i := 0; i < 1000; i++ {
+		tables = append(tables, fmt.Sprintf("SELECT id FROM t%d", i))
+	}
+	view := []byte("CREATE VIEW every_id AS " + strings.Join(tables, " UNION ALL ") + ";\n")
+	new["009999_view.up.sql"] = &fstest.MapFile{Data: view}
+	b.SetBytes(int64(size + len(view)))
 	b.ReportAllocs()
 	ctx := context.Background()
 	for b.Loop() {

@@ -269,7 +269,7 @@ func (r *replayer) update(u *pg_query.UpdateStmt) {
 		if !ok {
 			continue
 		}
-		for _, ref := range columnRefs(rt.GetVal(), 0) {
+		for _, ref := range columnRefs(rt.GetVal()) {
 			if src, ok := t.byName[ref]; ok && ref != target.name {
 				src.replacedBy = target.name
 			}

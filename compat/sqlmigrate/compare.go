@@ -25,15 +25,14 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if pg < MinPGVersion || pg > MaxPGVersion {
 		return nil, &compat.Error{Msg: fmt.Sprintf("unsupported PostgreSQL version %d (want %d to %d)", opts.PGVersion, MinPGVersion, MaxPGVersion)}
 	}
-	cache := newParseCache()
-	oldLayout, olds, err := loadMigrations(old, cache)
+	oldLayout, olds, err := loadMigrations(old)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	newLayout, news, err := loadMigrations(new, cache)
+	newLayout, news, err := loadMigrations(new)
 	if err != nil {
 		return nil, err
 	}
@@ -46,10 +45,42 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if oldLayout != newLayout {
 		return nil, new.Errorf("", 0, 0, "migrations use the %s layout, but the old version uses %s", newLayout, oldLayout)
 	}
+
+	// Parse what the history check and the change set need: new migrations, and both
+	// versions of every released migration whose bytes changed.
+	cache := newParseCache()
+	var needOld, needNew []*migration
+	if newLayout == LayoutSingleFile {
+		needOld, needNew = olds, news
+	} else {
+		oldByFile := make(map[string]*migration, len(olds))
+		for _, m := range olds {
+			oldByFile[m.file] = m
+		}
+		for _, nm := range news {
+			switch om := oldByFile[nm.file]; {
+			case om == nil:
+				needNew = append(needNew, nm)
+			case om.raw != nm.raw:
+				needOld = append(needOld, om)
+				needNew = append(needNew, nm)
+			}
+		}
+	}
+	if err := parseMigrations(needOld, cache); err != nil {
+		return nil, err
+	}
+	if err := parseMigrations(needNew, cache); err != nil {
+		return nil, err
+	}
 	history, changes := compareHistory(newLayout, olds, news)
+	baseline, err := relevantBaseline(olds, changes, cache)
+	if err != nil {
+		return nil, err
+	}
 
 	r := &replayer{cat: newCatalog(), pg: pg}
-	for _, m := range olds {
+	for _, m := range baseline {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

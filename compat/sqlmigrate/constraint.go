@@ -139,7 +139,7 @@ func buildConstraint(relname string, spec conSpec, created bool, pos *compat.Pos
 	switch c.GetContype() {
 	case pg_query.ConstrType_CONSTR_CHECK:
 		con.kind = conCheck
-		con.cols = columnRefs(c.GetRawExpr(), 0)
+		con.cols = columnRefs(c.GetRawExpr())
 		con.notNullCol = notNullTest(c.GetRawExpr())
 	case pg_query.ConstrType_CONSTR_UNIQUE:
 		con.kind = conUnique

@@ -5,53 +5,47 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// maxExprDepth bounds the walk over expression trees. The parser itself refuses
-// extremely deep input; this keeps our own recursion bounded whatever it returns.
-const maxExprDepth = 200
-
-// walk calls fn for every message inside n (n included), depth first, until fn returns
+// walk calls fn for every message inside n (n included), in pre-order, until fn returns
 // false. It reaches every node kind through protobuf reflection, so expressions of any
-// shape are covered without a case per node type.
+// shape are covered without a case per node type. It keeps its own stack instead of
+// recursing, so a deeply nested tree (a long UNION ALL chain, thousands of parentheses)
+// cannot exhaust the goroutine stack.
 func walk(n *pg_query.Node, fn func(m protoreflect.Message) bool) {
 	if n == nil {
 		return
 	}
-	walkMessage(n.ProtoReflect(), 0, fn)
-}
-
-func walkMessage(m protoreflect.Message, depth int, fn func(m protoreflect.Message) bool) bool {
-	if depth > maxExprDepth {
-		return false
-	}
-	if !fn(m) {
-		return false
-	}
-	ok := true
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Kind() != protoreflect.MessageKind {
-			return true
+	stack := []protoreflect.Message{n.ProtoReflect()}
+	var children []protoreflect.Message
+	for len(stack) > 0 {
+		m := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if !fn(m) {
+			return
 		}
-		if fd.IsList() {
-			l := v.List()
-			for i := 0; i < l.Len(); i++ {
-				if !walkMessage(l.Get(i).Message(), depth+1, fn) {
-					ok = false
-					return false
-				}
+		children = children[:0]
+		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+			if fd.Kind() != protoreflect.MessageKind {
+				return true
 			}
+			if fd.IsList() {
+				l := v.List()
+				for i := 0; i < l.Len(); i++ {
+					children = append(children, l.Get(i).Message())
+				}
+				return true
+			}
+			children = append(children, v.Message())
 			return true
+		})
+		// Push in reverse so children are visited in field order.
+		for i := len(children) - 1; i >= 0; i-- {
+			stack = append(stack, children[i])
 		}
-		if !walkMessage(v.Message(), depth+1, fn) {
-			ok = false
-			return false
-		}
-		return true
-	})
-	return ok
+	}
 }
 
 // columnRefs lists the columns an expression mentions, in order, without repeats.
-func columnRefs(n *pg_query.Node, _ int) []string {
+func columnRefs(n *pg_query.Node) []string {
 	var out []string
 	seen := map[string]bool{}
 	walk(n, func(m protoreflect.Message) bool {

@@ -27,8 +27,9 @@ var ruleIndexDropped = compat.Register(compat.Rule{
 	Safe: "Check that no released query needs the index, then drop it CONCURRENTLY outside a transaction.",
 })
 
-// indexName is the name PostgreSQL gives an unnamed index: table_col_idx, or
-// table_col_key for a unique one. (Collisions add digits, which are not reproduced.)
+// indexName is the name PostgreSQL gives an unnamed index: table_col_idx, unique or
+// not (only UNIQUE constraints get _key). Collisions add digits, which are not
+// reproduced.
 func indexName(relname string, is *pg_query.IndexStmt) string {
 	cols := []string{}
 	for _, p := range is.GetIndexParams() {
@@ -40,11 +41,7 @@ func indexName(relname string, is *pg_query.IndexStmt) string {
 			}
 		}
 	}
-	suffix := "idx"
-	if is.GetUnique() {
-		suffix = "key"
-	}
-	return strings.Join(append(append([]string{relname}, cols...), suffix), "_")
+	return strings.Join(append(append([]string{relname}, cols...), "idx"), "_")
 }
 
 // notInTransaction reports a statement PostgreSQL refuses inside a transaction block.

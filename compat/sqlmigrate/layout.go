@@ -57,8 +57,9 @@ var (
 // maxVersionDigits bounds a version segment so it fits in a uint64.
 const maxVersionDigits = 19
 
-// loadMigrations reads, splits, checks and parses every migration of src.
-func loadMigrations(src compat.Source, cache *parseCache) (Layout, []*migration, error) {
+// loadMigrations reads, splits and checks every migration of src. Parsing is left to
+// the caller, which parses only the migrations the comparison needs (see relevance.go).
+func loadMigrations(src compat.Source) (Layout, []*migration, error) {
 	files, err := src.Files(".sql")
 	if err != nil {
 		return "", nil, err
@@ -98,11 +99,6 @@ func loadMigrations(src compat.Source, cache *parseCache) (Layout, []*migration,
 			split = append(split, m)
 		}
 	}
-	texts := make([]string, len(split))
-	for i, m := range split {
-		texts[i] = m.text
-	}
-	cache.prefetch(texts)
 	for _, m := range split {
 		f := m.file
 		if !m.repeatable && layout != LayoutSingleFile {
@@ -111,9 +107,6 @@ func loadMigrations(src compat.Source, cache *parseCache) (Layout, []*migration,
 				return "", nil, src.Errorf(f, 1, 1, "duplicate migration version %s (also %s)", key, other)
 			}
 			seen[key] = f
-		}
-		if err := parseMigration(src, m, cache); err != nil {
-			return "", nil, err
 		}
 		out = append(out, m)
 	}
@@ -178,7 +171,7 @@ func parseVersion(src compat.Source, file, s string) ([]uint64, error) {
 // text from the layout's sections. skip is set for files the layout ignores (down files).
 func splitMigration(src compat.Source, layout Layout, file, raw string) (m *migration, skip bool, err error) {
 	base := path.Base(file)
-	m = &migration{file: file, raw: raw, text: raw, lines: newLineIndex(raw)}
+	m = &migration{src: src, file: file, raw: raw, text: raw, lines: newLineIndex(raw)}
 	layoutErr := func(want string) error {
 		return src.Errorf(file, 1, 1, "file does not follow the %s layout of this directory (want %s)", layout, want)
 	}

@@ -5,11 +5,16 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/compatcheck/compatcheck/compat"
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 )
 
 // migration is one forward migration as its runner applies it.
 type migration struct {
+	// src is the tree the migration belongs to, for positioned errors.
+	src compat.Source
+	// parsed is set once stmts holds the parse of text.
+	parsed bool
 	// file is the path relative to the Source root.
 	file string
 	// version orders versioned migrations numerically, segment by segment, so Flyway's

@@ -96,6 +96,27 @@ func parseText(text string) *parsed {
 	return p
 }
 
+// parseMigrations parses the migrations that are not parsed yet, in parallel, and
+// reports the first error in the order given.
+func parseMigrations(ms []*migration, cache *parseCache) error {
+	texts := make([]string, 0, len(ms))
+	for _, m := range ms {
+		if !m.parsed {
+			texts = append(texts, m.text)
+		}
+	}
+	cache.prefetch(texts)
+	for _, m := range ms {
+		if m.parsed {
+			continue
+		}
+		if err := parseMigration(m.src, m, cache); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // parseMigration parses m's up text into statements, positions them and attaches the
 // ignore directives that precede them.
 func parseMigration(src compat.Source, m *migration, cache *parseCache) error {
@@ -122,6 +143,7 @@ func parseMigration(src compat.Source, m *migration, cache *parseCache) error {
 	if err := attachIgnores(src, m); err != nil {
 		return err
 	}
+	m.parsed = true
 	switch {
 	case m.tx == txImplicitMulti && len(m.stmts) <= 1:
 		m.inTx = false
