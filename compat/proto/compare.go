@@ -91,6 +91,8 @@ type comparer struct {
 	// reported marks OLD types whose disappearance is already reported (a deleted file
 	// summarizes its types), so they are not reported again.
 	reported map[protoreflect.FullName]bool
+	// types memoizes the answers of replacing a type by another (structure.go).
+	types *typeAnswers
 }
 
 func newComparer(opts Options) (*comparer, error) {

@@ -529,22 +529,18 @@ func (c *comparer) compareFieldType(of, nf protoreflect.FieldDescriptor, subject
 		if c.sameType(of.Message(), nf.Message()) {
 			return
 		}
-		w := c.shapes.messages(dimWire, of.Message(), nf.Message())
-		j := c.shapes.messages(dimJSON, of.Message(), nf.Message())
-		if w && j {
+		if c.shapes.messages(dimWire, of.Message(), nf.Message()) && c.shapes.messages(dimJSON, of.Message(), nf.Message()) {
 			return
 		}
-		a = answers{w, w, j, j}
+		a = c.messageAnswers(of.Message(), nf.Message())
 	case ok == nk && ok == protoreflect.EnumKind:
 		if c.sameType(of.Enum(), nf.Enum()) {
 			return
 		}
-		w := c.shapes.enums(dimWire, of.Enum(), nf.Enum())
-		j := c.shapes.enums(dimJSON, of.Enum(), nf.Enum())
-		if w && j {
+		if c.shapes.enums(dimWire, of.Enum(), nf.Enum()) && c.shapes.enums(dimJSON, of.Enum(), nf.Enum()) {
 			return
 		}
-		a = answers{w, w, j, j}
+		a = c.enumAnswers(of.Enum(), nf.Enum())
 	case ok == nk:
 		return
 	case isMsg(ok) && isMsg(nk):

@@ -72,9 +72,10 @@ var ruleMethodRequestTypeChanged = register(compat.Rule{
 	Title:    "RPC request type changed",
 	Backward: false, Forward: false,
 	Scope: "wire, json",
-	Why: "The request type was replaced by one with another shape: new servers misread old clients' " +
-		"requests (B fails), old servers new clients' (F fails). A type renamed with the same fields is " +
-		"judged by structure and not reported; the method path does not contain the type.",
+	Why: "The request type was replaced by one of another shape, judged field by field like a change " +
+		"of the message itself: new servers misread old clients' requests (B fails) or old servers new " +
+		"clients' (F fails). A type renamed with the same fields, or with fields only added, is not " +
+		"reported as breaking; the method path does not contain the type.",
 	Old:  "rpc Get(GetRequest) returns (Order);",
 	New:  "rpc Get(LookupRequest) returns (Order);",
 	Safe: "Change the existing request message additively instead, or add a new method.",
@@ -88,9 +89,9 @@ var ruleMethodResponseTypeChanged = register(compat.Rule{
 	Title:    "RPC response type changed",
 	Backward: false, Forward: false,
 	Scope: "wire, json",
-	Why: "The response type was replaced by one with another shape: clients of one version misread " +
-		"responses of the other, in both directions. A type renamed with the same fields is judged by " +
-		"structure and not reported.",
+	Why: "The response type was replaced by one of another shape, judged field by field like a change " +
+		"of the message itself: clients of one version misread responses of the other. A type renamed " +
+		"with the same fields, or with fields only added, is not reported as breaking.",
 	Old:  "rpc Get(GetRequest) returns (Order);",
 	New:  "rpc Get(GetRequest) returns (OrderView);",
 	Safe: "Change the existing response message additively instead, or add a new method.",
@@ -280,9 +281,10 @@ func (c *comparer) compareMethodType(r *compat.Rule, role string, ot, nt protore
 	if c.sameType(ot, nt) {
 		return
 	}
-	w := c.shapes.messages(dimWire, ot, nt)
-	j := c.shapes.messages(dimJSON, ot, nt)
-	ans := answers{w, w, j, j}
+	if c.shapes.messages(dimWire, ot, nt) && c.shapes.messages(dimJSON, ot, nt) {
+		return
+	}
+	ans := c.messageAnswers(ot, nt)
 	if bOK, fOK, any := c.combine(r.Scope, ans); !any || bOK && fOK {
 		return
 	}

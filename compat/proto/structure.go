@@ -158,3 +158,62 @@ func specialJSON(name protoreflect.FullName) bool {
 	}
 	return false
 }
+
+// typeAnswers memoizes the answers of replacing one type by another of another name.
+type typeAnswers struct {
+	memo     map[pairKey]answers
+	visiting map[pairKey]bool
+}
+
+// messageAnswers judges replacing message type om by nm (a field or method switched from
+// one to the other) the way a change of one message is judged: by comparing their fields
+// with every rule, once per encoding, and folding the findings' answers. A message that
+// only gained fields is thus additive, one that changed a field's number breaking. Pairs
+// already under comparison (recursive types) are assumed compatible; results are kept
+// only when computed outside any such assumption.
+func (c *comparer) messageAnswers(om, nm protoreflect.MessageDescriptor) answers {
+	return c.dryRun(pairKey{om.FullName(), nm.FullName()}, func(sub *comparer) {
+		sub.compareFields(om, nm)
+	})
+}
+
+// enumAnswers judges replacing enum type oe by ne the same way.
+func (c *comparer) enumAnswers(oe, ne protoreflect.EnumDescriptor) answers {
+	return c.dryRun(pairKey{oe.FullName(), ne.FullName()}, func(sub *comparer) {
+		sub.compareEnum(oe, ne)
+	})
+}
+
+func (c *comparer) dryRun(key pairKey, compare func(sub *comparer)) answers {
+	if c.types == nil {
+		c.types = &typeAnswers{memo: map[pairKey]answers{}, visiting: map[pairKey]bool{}}
+	}
+	if a, ok := c.types.memo[key]; ok {
+		return a
+	}
+	if c.types.visiting[key] || len(c.types.visiting) > maxShapeDepth {
+		return both(true, true)
+	}
+	c.types.visiting[key] = true
+	defer delete(c.types.visiting, key)
+	var a answers
+	for _, enc := range []Encoding{Wire, JSON} {
+		sub := *c
+		sub.findings = nil
+		sub.wire, sub.json = enc == Wire, enc == JSON
+		compare(&sub)
+		b, f := true, true
+		for _, fi := range sub.findings {
+			b, f = b && fi.Backward, f && fi.Forward
+		}
+		if enc == Wire {
+			a.wireB, a.wireF = b, f
+		} else {
+			a.jsonB, a.jsonF = b, f
+		}
+	}
+	if len(c.types.visiting) == 1 {
+		c.types.memo[key] = a
+	}
+	return a
+}
