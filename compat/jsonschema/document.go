@@ -345,6 +345,8 @@ type Comparison struct {
 	depth int
 	ctx   context.Context
 	cur   *pairResult // the pair being compared, which nested pairs are recorded on
+	// firsts memoizes generated values per schema, for witnesses.
+	firsts map[*node]firstValue
 	// strict answers the inclusion questions negation needs, which ignore what writers
 	// produce; it is created on first use.
 	strict *Comparison

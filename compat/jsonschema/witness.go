@@ -106,12 +106,26 @@ func (c *Comparison) gen(n, hint *node, mask typeSet, depth int) []any {
 
 // first returns the first generated value the node accepts.
 func (c *Comparison) first(n *node, depth int) (any, bool) {
+	if v, ok := c.firsts[n]; ok {
+		return v.v, v.ok
+	}
+	if c.firsts == nil {
+		c.firsts = map[*node]firstValue{}
+	}
+	c.firsts[n] = firstValue{} // a recursive schema's value is not built from itself
 	for _, v := range c.gen(n, nil, tAll, depth) {
 		if valid(n, v) {
+			c.firsts[n] = firstValue{v, true}
 			return v, true
 		}
 	}
 	return nil, false
+}
+
+// firstValue memoizes the first generated value a node accepts.
+type firstValue struct {
+	v  any
+	ok bool
 }
 
 func numberCandidates(n, hint *node, t typeSet) []any {
