@@ -172,9 +172,15 @@ type typeAnswers struct {
 // already under comparison (recursive types) are assumed compatible; results are kept
 // only when computed outside any such assumption.
 func (c *comparer) messageAnswers(om, nm protoreflect.MessageDescriptor) answers {
-	return c.dryRun(pairKey{om.FullName(), nm.FullName()}, func(sub *comparer) {
+	a := c.dryRun(pairKey{om.FullName(), nm.FullName()}, func(sub *comparer) {
 		sub.compareFields(om, nm)
 	})
+	if specialJSON(om.FullName()) || specialJSON(nm.FullName()) {
+		// A well-known type's JSON form belongs to its name (a Timestamp is an RFC 3339
+		// string, a Duration "1.5s"), whatever its fields.
+		a.jsonB, a.jsonF = false, false
+	}
+	return a
 }
 
 // enumAnswers judges replacing enum type oe by ne the same way.
