@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -23,72 +24,118 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// pgServer is a throwaway PostgreSQL cluster for one test.
+// pgServer is a throwaway PostgreSQL cluster shared by the tests of this package.
 type pgServer struct {
 	conn  *pgx.Conn
 	major int
 }
 
-// startPostgres starts a server from Debian's postgresql package on a Unix socket in a
-// temporary directory, or skips the test when no server binary is installed.
+var (
+	pgOnce   sync.Once
+	pgShared *pgServer
+	pgSkip   string
+	pgErr    error
+	pgStop   func()
+)
+
+// TestMain stops the shared server, if a test started one.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if pgStop != nil {
+		pgStop()
+	}
+	os.Exit(code)
+}
+
+// startPostgres returns the shared server, starting it on first use, or skips the test
+// when no server binary is installed.
 func startPostgres(t *testing.T) *pgServer {
 	t.Helper()
+	pgOnce.Do(func() { pgShared, pgSkip, pgErr = launchPostgres() })
+	if pgSkip != "" {
+		t.Skip(pgSkip)
+	}
+	require.NoError(t, pgErr)
+	return pgShared
+}
+
+// launchPostgres starts a server from Debian's postgresql package on a Unix socket in a
+// temporary directory.
+func launchPostgres() (*pgServer, string, error) {
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
-		t.Skip("no PostgreSQL server under /usr/lib/postgresql/*/bin (install the postgresql package); the lock table is NOT verified")
+		return nil, "no PostgreSQL server under /usr/lib/postgresql/*/bin (install the postgresql package); the lock table is NOT verified", nil
 	}
 	sort.Slice(bins, func(i, j int) bool { return versionOfBin(bins[i]) < versionOfBin(bins[j]) })
 	bin := filepath.Dir(bins[len(bins)-1])
 
 	dir, err := os.MkdirTemp("", "sqlmigrate-pg-")
-	require.NoError(t, err)
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err != nil {
+		return nil, "", err
+	}
 	data, sock := filepath.Join(dir, "data"), filepath.Join(dir, "sock")
-	require.NoError(t, os.Mkdir(sock, 0o700))
-
+	if err := os.Mkdir(sock, 0o700); err != nil {
+		return nil, "", err
+	}
 	// PostgreSQL refuses to run as root: run it as the postgres user the package creates.
 	var prefix []string
 	if os.Getuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			t.Skip("running as root and there is no postgres user to run the server as")
+			os.RemoveAll(dir)
+			return nil, "running as root and there is no postgres user to run the server as; the lock table is NOT verified", nil
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		require.NoError(t, os.Chmod(dir, 0o755))
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return nil, "", err
+		}
 		for _, p := range []string{dir, sock} {
-			require.NoError(t, os.Chown(p, uid, gid))
+			if err := os.Chown(p, uid, gid); err != nil {
+				return nil, "", err
+			}
 		}
 		prefix = []string{"runuser", "-u", "postgres", "--"}
 	}
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command(prefix[0], append(prefix[1:], args...)...)
-		if len(prefix) == 0 {
-			cmd = exec.Command(args[0], args[1:]...)
-		}
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s: %s", strings.Join(args, " "), out)
+	command := func(args ...string) *exec.Cmd {
+		all := append(append([]string{}, prefix...), args...)
+		return exec.Command(all[0], all[1:]...)
 	}
-	run(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
-	run(filepath.Join(bin, "pg_ctl"), "-D", data, "-w", "-l", filepath.Join(dir, "log"),
-		"-o", fmt.Sprintf("-k %s -c listen_addresses='' -F", sock), "start")
-	t.Cleanup(func() {
-		cmd := exec.Command(filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop")
-		if len(prefix) > 0 {
-			cmd = exec.Command(prefix[0], append(prefix[1:], filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop")...)
+	run := func(args ...string) error {
+		if out, err := command(args...).CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: %v: %s", strings.Join(args, " "), err, out)
 		}
-		_ = cmd.Run()
-	})
-
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		return nil
+	}
+	if err := run(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"); err != nil {
+		os.RemoveAll(dir)
+		return nil, "", err
+	}
+	if err := run(filepath.Join(bin, "pg_ctl"), "-D", data, "-w", "-l", filepath.Join(dir, "log"),
+		"-o", fmt.Sprintf("-k %s -c listen_addresses='' -F", sock), "start"); err != nil {
+		os.RemoveAll(dir)
+		return nil, "", err
+	}
+	stopServer := func() {
+		_ = command(filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop").Run()
+		os.RemoveAll(dir)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, fmt.Sprintf("host=%s user=postgres dbname=postgres sslmode=disable", sock))
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close(context.Background()) })
+	if err != nil {
+		stopServer()
+		return nil, "", err
+	}
+	pgStop = func() {
+		conn.Close(context.Background())
+		stopServer()
+	}
 	var num int
-	require.NoError(t, conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&num))
-	return &pgServer{conn: conn, major: num / 10000}
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&num); err != nil {
+		return nil, "", err
+	}
+	return &pgServer{conn: conn, major: num / 10000}, "", nil
 }
 
 func versionOfBin(p string) int {
