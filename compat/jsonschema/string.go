@@ -168,8 +168,14 @@ func (c *Comparison) compareStrings(o, n *node) []compat.Finding {
 		case b && f:
 			// Same language, different spelling.
 		case f && !b:
+			if !bd {
+				msg += unproven
+			}
 			add(rulePatternNarrowed, "pattern", false, true, msg)
 		case b && !f:
+			if !fd {
+				msg += unproven
+			}
 			add(rulePatternWidened, "pattern", true, false, msg)
 		default:
 			if !bd || !fd {
