@@ -90,6 +90,9 @@ func (r *replayer) createEnum(ce *pg_query.CreateEnumStmt) {
 
 func (r *replayer) alterEnum(ae *pg_query.AlterEnumStmt) {
 	key := nameList(ae.GetTypeName())
+	if key == "" {
+		return
+	}
 	e, ok := r.cat.types[key]
 	if !ok {
 		e = &enumType{object: object{key: key}}
@@ -141,6 +144,9 @@ func (r *replayer) dropType(key string, missingOK bool) {
 }
 
 func (r *replayer) renameType(from, to string) {
+	if from == "" {
+		return
+	}
 	e, ok := r.cat.types[from]
 	if !ok {
 		e = &enumType{object: object{key: from}}

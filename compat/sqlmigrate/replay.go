@@ -304,6 +304,9 @@ func (r *replayer) drop(ds *pg_query.DropStmt) {
 		default:
 			continue
 		}
+		if key == "" {
+			continue
+		}
 		switch ds.GetRemoveType() {
 		case pg_query.ObjectType_OBJECT_TABLE:
 			r.dropTable(key, ds.GetMissingOk())
