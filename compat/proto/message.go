@@ -39,10 +39,12 @@ var ruleMessageRenamed = register(compat.Rule{
 	ID:       "MESSAGE_RENAMED",
 	Title:    "Message renamed",
 	Backward: false, Forward: false,
-	Scope: "wire, json",
-	Why: "The message keeps its fields, so fields that embed it encode the same bytes and JSON; but its " +
-		"full name is gone. Any values name types by full name: an Any packed by an old writer names a " +
-		"type new readers no longer know (B fails), and the reverse holds for old readers (F fails).",
+	Scope: "json",
+	Why: "The message keeps its fields, so fields that embed it encode the same bytes and JSON, and " +
+		"binary parsers keep an Any's payload opaque: the wire encoding is unaffected. But its full " +
+		"name is gone, and the JSON form of an Any names the type (\"@type\") and cannot be parsed " +
+		"without it: new JSON readers reject Any values old writers packed (B fails), and old readers " +
+		"those of new writers (F fails). Code that unpacks binary Any values by name fails the same way.",
 	Old:  "message Note { string text = 1; }",
 	New:  "message Remark { string text = 1; }",
 	Safe: "Add the new message beside the old one, move writers of Any values to it, and delete the old message after deprecating it.",
@@ -56,10 +58,12 @@ var ruleMessageMoved = register(compat.Rule{
 	ID:       "MESSAGE_MOVED",
 	Title:    "Message moved to another scope",
 	Backward: false, Forward: false,
-	Scope: "wire, json",
+	Scope: "json",
 	Why: "The message keeps its fields but now lives in another package or parent message, so its full " +
-		"name changed: Any type URLs written by old writers no longer resolve for new readers (B fails), " +
-		"and the reverse for old readers (F fails). Fields that embed it encode the same as before.",
+		"name changed. Fields that embed it encode the same as before, and binary parsers keep Any " +
+		"payloads opaque, so the wire encoding is unaffected; but JSON Any values name the type " +
+		"(\"@type\"): new JSON readers cannot parse those old writers produced (B fails), and the " +
+		"reverse (F fails).",
 	Old:  "message Order { message Line { string sku = 1; } }",
 	New:  "message Line { string sku = 1; }",
 	Safe: "Add the message in its new place, move every writer to it, deprecate the old one and delete it in a later release.",
