@@ -239,6 +239,9 @@ func (c *Comparison) governing(n *node, k string) *node {
 	if p, ok := n.props[k]; ok {
 		return p
 	}
+	if p := memberProp(n, k, 0); p != nil {
+		return p
+	}
 	for _, pp := range n.patternProps {
 		if pp.re.MatchString(k) {
 			return pp.n
@@ -257,17 +260,31 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 	for _, k := range n.propNames {
 		names[k] = true
 	}
+	memberNames(o, names, 0)
+	memberNames(n, names, 0)
 	skip := map[string]bool{}
+	oreq, nreq := effRequired(o, 0), effRequired(n, 0)
 	for _, k := range sortedKeys(names) {
 		op, inO := o.props[k]
 		np, inN := n.props[k]
+		// A property declared by an allOf member (inheritance through $ref) is declared.
+		if !inO {
+			if op = memberProp(o, k, 0); op != nil {
+				inO = true
+			}
+		}
+		if !inN {
+			if np = memberProp(n, k, 0); np != nil {
+				inN = true
+			}
+		}
 		if c.ignored(op) || c.ignored(np) {
 			skip[k] = true
 			continue
 		}
 		r := c.pair(c.governing(o, k), c.governing(n, k))
-		reqAdded := n.required[k] && !o.required[k]
-		reqRemoved := o.required[k] && !n.required[k]
+		reqAdded := nreq[k] && !oreq[k]
+		reqRemoved := oreq[k] && !nreq[k]
 		switch {
 		case inO && inN:
 			c.sub(r)
@@ -324,21 +341,21 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 	}
 	// required names without a property declaration on either side.
 	req := map[string]bool{}
-	for k := range o.required {
+	for k := range oreq {
 		req[k] = true
 	}
-	for k := range n.required {
+	for k := range nreq {
 		req[k] = true
 	}
 	for _, k := range sortedKeys(req) {
 		if names[k] || skip[k] {
 			continue
 		}
-		if n.required[k] && !o.required[k] {
+		if nreq[k] && !oreq[k] {
 			x := c.findingAt(ruleRequiredAdded, n.loc()+"/required", o, n, o.ptr, requiredPtr(n, k), false, true, fmt.Sprintf("property %s became required", quote(k)))
 			fs = append(fs, c.withWitness(x, o, n, objCands))
 		}
-		if o.required[k] && !n.required[k] {
+		if oreq[k] && !nreq[k] {
 			x := c.findingAt(ruleRequiredRemoved, n.loc()+"/required", o, n, requiredPtr(o, k), n.ptr, true, false, fmt.Sprintf("property %s is no longer required", quote(k)))
 			fs = append(fs, c.withWitness(x, o, n, objCands))
 		}
@@ -578,6 +595,57 @@ func quoteAll(xs []string) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {
 		out[i] = quote(x)
+	}
+	return out
+}
+
+// maxMemberDepth bounds how deep allOf members are searched for declarations.
+const maxMemberDepth = 4
+
+// memberProp finds property k declared by one of n's allOf members (a schema extending a
+// base through allOf and $ref), or nil.
+func memberProp(n *node, k string, depth int) *node {
+	if depth > maxMemberDepth {
+		return nil
+	}
+	for _, m := range n.allOf {
+		if p, ok := m.props[k]; ok {
+			return p
+		}
+		if p := memberProp(m, k, depth+1); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+// memberNames adds the names n's allOf members declare.
+func memberNames(n *node, into map[string]bool, depth int) {
+	if depth > maxMemberDepth {
+		return
+	}
+	for _, m := range n.allOf {
+		for _, k := range m.propNames {
+			into[k] = true
+		}
+		memberNames(m, into, depth+1)
+	}
+}
+
+// effRequired is the set of names n requires, its own and its allOf members': required is
+// a conjunction, so the union is exact.
+func effRequired(n *node, depth int) map[string]bool {
+	if len(n.allOf) == 0 || depth > maxMemberDepth {
+		return n.required
+	}
+	out := map[string]bool{}
+	for k := range n.required {
+		out[k] = true
+	}
+	for _, m := range n.allOf {
+		for k := range effRequired(m, depth+1) {
+			out[k] = true
+		}
 	}
 	return out
 }

@@ -86,6 +86,12 @@ func randSchema(r *rand.Rand, depth int) map[string]any {
 		if r.Intn(8) == 0 {
 			s["oneOf"] = []any{randSchema(r, depth+1), randSchema(r, depth+1)}
 		}
+		if r.Intn(6) == 0 {
+			s["allOf"] = []any{randSchema(r, depth+1), randSchema(r, depth+1)}
+		}
+		if r.Intn(10) == 0 {
+			s["not"] = randSchema(r, depth+1)
+		}
 	}
 	return s
 }
@@ -184,7 +190,7 @@ func testRandomSoundness(t *testing.T, seed int64) {
 // mutate changes one keyword of a schema, so pairs are often close to each other.
 func mutate(r *rand.Rand, s map[string]any) map[string]any {
 	out := roundTrip(s).(map[string]any)
-	keys := []string{"minimum", "maxLength", "required", "additionalProperties", "type", "pattern", "maxItems"}
+	keys := []string{"minimum", "maxLength", "required", "additionalProperties", "type", "pattern", "maxItems", "allOf", "anyOf", "properties"}
 	k := keys[r.Intn(len(keys))]
 	if _, ok := out[k]; ok {
 		delete(out, k)
