@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/compatcheck/compatcheck/compat"
 	js "github.com/santhosh-tekuri/jsonschema/v5"
@@ -43,11 +44,15 @@ type Schemas struct {
 	errf     func(file string, line, col int, format string, args ...any) error
 	tree     string // the Source's name, when built from one
 
-	mu       sync.Mutex
+	mu       sync.Mutex // guards compiled, nodes and nextID; taken in seq order
+	seq      uint64
 	compiled map[string]*js.Schema
 	nodes    map[*js.Schema]*node
 	nextID   int
 }
+
+// schemasSeq numbers Schemas values for lock ordering.
+var schemasSeq atomic.Uint64
 
 // NewSchemas prepares documents whose schemas are JSON Schema 2020-12 (unless $schema says
 // otherwise). $refs resolve only among the given documents (relative paths + fragments);
@@ -61,6 +66,7 @@ func NewSchemas(docs []Document) (*Schemas, error) {
 
 func newSchemas(docs []Document, errf func(file string, line, col int, format string, args ...any) error) (*Schemas, error) {
 	sc := &Schemas{
+		seq:      schemasSeq.Add(1),
 		docs:     map[string]*Document{},
 		ids:      map[string]string{},
 		errf:     errf,
@@ -373,11 +379,17 @@ func (c *Comparison) Compare(ctx context.Context, oldRef, newRef string) (out []
 			out, err = nil, fmt.Errorf("jsonschema: internal error comparing %s with %s (please report): %v", oldRef, newRef, r)
 		}
 	}()
-	c.old.mu.Lock()
-	defer c.old.mu.Unlock()
-	if c.new != c.old {
-		c.new.mu.Lock()
-		defer c.new.mu.Unlock()
+	// Lock both versions in a fixed order, so comparisons sharing them in opposite roles
+	// cannot deadlock.
+	first, second := c.old, c.new
+	if second.seq < first.seq {
+		first, second = second, first
+	}
+	first.mu.Lock()
+	defer first.mu.Unlock()
+	if second != first {
+		second.mu.Lock()
+		defer second.mu.Unlock()
 	}
 	o, err := c.old.schemaAt(oldRef)
 	if err != nil {

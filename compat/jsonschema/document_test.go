@@ -104,3 +104,29 @@ components:
 	_, err = cmp.Compare(context.Background(), "missing.yaml#", "api.yaml#/components/schemas/Neg")
 	require.Error(t, err)
 }
+
+// TestConcurrentComparisons runs comparisons that share versions in opposite roles at
+// once: they must neither race nor deadlock.
+func TestConcurrentComparisons(t *testing.T) {
+	a := openAPIDoc(t, "s.json", `{"type": "object", "properties": {"x": {"type": "string", "maxLength": 3}}}`)
+	b := openAPIDoc(t, "s.json", `{"type": "object", "properties": {"x": {"type": "string", "maxLength": 5}}}`)
+	sa, err := NewSchemas([]Document{a})
+	require.NoError(t, err)
+	sb, err := NewSchemas([]Document{b})
+	require.NoError(t, err)
+	done := make(chan []compat.Finding, 8)
+	for i := 0; i < 8; i++ {
+		go func(i int) {
+			x, y := sa, sb
+			if i%2 == 1 {
+				x, y = sb, sa
+			}
+			fs, err := NewComparison(x, y, CompareOptions{}).Compare(context.Background(), "s.json#", "s.json#")
+			assert.NoError(t, err)
+			done <- fs
+		}(i)
+	}
+	for i := 0; i < 8; i++ {
+		assert.Len(t, <-done, 1)
+	}
+}
