@@ -2,7 +2,6 @@ package jsonschema
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/compatcheck/compatcheck/compat"
 )
@@ -177,5 +176,3 @@ func (c *Comparison) compareArrays(o, n *node) []compat.Finding {
 	c.sub(c.pair(o.side.itemAt(o, -1), n.side.itemAt(n, -1)))
 	return fs
 }
-
-var _ = strconv.Itoa

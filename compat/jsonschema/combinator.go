@@ -2,7 +2,6 @@ package jsonschema
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/compatcheck/compatcheck/compat"
 )
@@ -552,5 +551,3 @@ func (c *Comparison) compareUnevaluated(o, n *node) []compat.Finding {
 	}
 	return fs
 }
-
-var _ = strconv.Itoa

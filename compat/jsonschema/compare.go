@@ -2,7 +2,6 @@ package jsonschema
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -243,5 +242,3 @@ func quote(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
-
-var _ = fmt.Sprintf
