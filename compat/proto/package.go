@@ -93,7 +93,7 @@ func (c *comparer) fileDeleted(of protoreflect.FileDescriptor) {
 	var mark []protoreflect.FullName
 	for i := 0; i < of.Messages().Len(); i++ {
 		m := of.Messages().Get(i)
-		if _, ok := c.findNewMessage(m); !ok {
+		if _, ok := c.findNewMessage(m); !ok && !c.hasTwin(m) {
 			gone = append(gone, string(m.FullName()))
 			mark = append(mark, m.FullName())
 		}
@@ -120,4 +120,21 @@ func (c *comparer) fileDeleted(of protoreflect.FileDescriptor) {
 	c.emit(ruleFileDeleted, ruleAnswers(ruleFileDeleted), subject,
 		"file "+of.Path()+" was deleted and "+strings.Join(gone, ", ")+verb+" nowhere else",
 		compat.Pos(of.Path(), 1, 1), nil)
+}
+
+// hasTwin reports whether a message that vanished by name has an added message of the
+// same shape somewhere in NEW, which compareMessages reports as a rename or move rather
+// than as part of a deleted file.
+func (c *comparer) hasTwin(om protoreflect.MessageDescriptor) bool {
+	for _, name := range sortedNames(c.newIndex.messages) {
+		if _, existed := c.oldIndex.messages[name]; existed {
+			continue
+		}
+		nm := c.newIndex.messages[name]
+		if om.Fields().Len() > 0 && !om.IsMapEntry() && !nm.IsMapEntry() &&
+			c.shapes.messages(dimWire, om, nm) && c.shapes.messages(dimJSON, om, nm) {
+			return true
+		}
+	}
+	return false
 }
