@@ -96,8 +96,12 @@ func stripeLike(schemas, paths int, changed bool) []byte {
 }
 
 func benchSources(b testing.TB) (compat.Source, compat.Source) {
-	old := stripeLike(1400, 400, false)
-	new := stripeLike(1400, 400, true)
+	return sources(b, 1400, 400)
+}
+
+func sources(b testing.TB, schemas, paths int) (compat.Source, compat.Source) {
+	old := stripeLike(schemas, paths, false)
+	new := stripeLike(schemas, paths, true)
 	b.Logf("generated %d and %d bytes", len(old), len(new))
 	return compat.Source{FS: fstest.MapFS{"spec3.json": {Data: old}}, File: "spec3.json"},
 		compat.Source{FS: fstest.MapFS{"spec3.json": {Data: new}}, File: "spec3.json"}
@@ -142,7 +146,7 @@ func TestLargeDeterministic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large input")
 	}
-	old, new := benchSources(t)
+	old, new := sources(t, 500, 140)
 	opts := Options{Now: func() time.Time { return testNow }}
 	r1, err := Compare(context.Background(), old, new, opts)
 	if err != nil {

@@ -11,11 +11,19 @@ var (
 	listSchema = []string{"allOf", "anyOf", "oneOf", "prefixItems"}
 )
 
+// nameMaps are the OpenAPI objects whose keys are names chosen by the author.
+var nameMaps = map[string]bool{
+	"paths": true, "webhooks": true, "callbacks": true, "headers": true, "content": true, "responses": true,
+	"schemas": true, "parameters": true, "requestBodies": true, "securitySchemes": true, "links": true, "pathItems": true,
+	"encoding": true,
+}
+
 // prepare walks the whole API document: every schema it holds is converted to the
 // 2020-12 dialect the JSON Schema engine compares (for OpenAPI 3.0 input), every file a
 // $ref reaches is loaded, and reference cycles without structure are refused.
 func (s *spec) prepare() error {
 	p := &preparer{s: s, api: map[loc]bool{}, schemas: map[loc]bool{}}
+	s.schemaRoots = map[loc]bool{}
 	if err := p.apiLoc(loc{s.root, ""}, 0); err != nil {
 		return err
 	}
@@ -24,6 +32,7 @@ func (s *spec) prepare() error {
 	for len(p.queue) > 0 {
 		l := p.queue[len(p.queue)-1]
 		p.queue = p.queue[:len(p.queue)-1]
+		p.s.schemaRoots[l] = true
 		if err := p.schema(l, 0); err != nil {
 			return err
 		}
@@ -55,19 +64,24 @@ func (p *preparer) apiWalk(l loc, v any, depth int) error {
 			}
 			return p.apiLoc(to, depth+1)
 		}
+		parent := l.ptr[strings.LastIndexByte(l.ptr, '/')+1:]
 		for _, k := range sortedKeys(x) {
-			if k == "example" || k == "examples" || strings.HasPrefix(k, "x-") {
+			// Specification extensions (x-...) are skipped, except where keys are names
+			// chosen by the author (a header may be called X-Rate-Limit).
+			if k == "example" || k == "examples" || (strings.HasPrefix(k, "x-") && !nameMaps[parent]) {
 				continue
 			}
 			c := l.child(k)
 			switch {
 			case k == "schema":
+				p.s.schemaRoots[c] = true
 				if err := p.schema(c, depth+1); err != nil {
 					return err
 				}
 			case k == "schemas" && l.ptr == "/components" && l.file == p.s.root:
 				if m, ok := x[k].(map[string]any); ok {
 					for _, name := range sortedKeys(m) {
+						p.s.schemaRoots[c.child(name)] = true
 						if err := p.schema(c.child(name), depth+1); err != nil {
 							return err
 						}

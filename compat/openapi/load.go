@@ -39,6 +39,10 @@ type spec struct {
 	version string // "3.0" or "3.1": the schema dialect of the documents
 	swagger bool   // converted from Swagger 2.0: positions only name the root file
 	doc     map[string]any
+	// schemaRoots holds every schema reached from an OpenAPI object or through a $ref;
+	// the outermost ones become the documents handed to the JSON Schema engine.
+	schemaRoots map[loc]bool
+	units       *units
 }
 
 // loc is a location in a version: a file and a JSON pointer inside it.
@@ -455,14 +459,6 @@ func (s *spec) lineCol(name, ptr string) (int, int) {
 		n = next
 	}
 	return line, col
-}
-
-// posFunc returns the position function the JSON Schema engine uses for one file.
-func (s *spec) posFunc(name string) func(string) (int, int) {
-	if s.swagger {
-		return nil
-	}
-	return func(ptr string) (int, int) { return s.lineCol(name, ptr) }
 }
 
 // errAt returns a positioned input error at l.

@@ -3,6 +3,7 @@ package openapi
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
 	"github.com/compatcheck/compatcheck/compat/jsonschema"
@@ -29,29 +30,165 @@ func (e *jsonschemaEngine) compare(ctx context.Context, serverWrites bool, oldRe
 	return e.clientWrites.Compare(ctx, oldRef, newRef)
 }
 
-// documents returns every decoded file of a version as JSON Schema documents.
-func (s *spec) documents() []jsonschema.Document {
-	names := make([]string, 0, len(s.files))
-	for name := range s.files {
+// units splits a version's schemas into the documents handed to the JSON Schema engine:
+// one per outermost schema (each component schema, each inline schema of a parameter,
+// header or media type, each schema in another file reached by $ref). Handing the whole
+// API document as one schema resource would make the validator library's compilation
+// quadratic in the number of schemas; small documents keep it linear. The documents live
+// under a virtual directory (prefix) so that subjects and positions can be mapped back.
+type units struct {
+	prefix string         // "old/" or "new/": virtual directory of this version's documents
+	base   map[loc]string // outermost schema location → virtual document path
+	byPath map[string]loc // virtual document path → outermost schema location
+}
+
+// buildUnits chooses the outermost schema roots and numbers them deterministically.
+func (s *spec) buildUnits(prefix string) {
+	roots := make([]loc, 0, len(s.schemaRoots))
+	for l := range s.schemaRoots {
+		roots = append(roots, l)
+	}
+	sort.Slice(roots, func(i, j int) bool {
+		if roots[i].file != roots[j].file {
+			return roots[i].file < roots[j].file
+		}
+		return roots[i].ptr < roots[j].ptr
+	})
+	u := &units{prefix: prefix, base: map[loc]string{}, byPath: map[string]loc{}}
+	for _, l := range roots {
+		if _, _, inner := u.find(l); inner {
+			continue
+		}
+		name := prefix + itoa(len(u.byPath)) + ".json"
+		u.base[l] = name
+		u.byPath[name] = l
+	}
+	s.units = u
+}
+
+// find returns the document holding l and l's pointer inside it; inner is false when no
+// document holds it.
+func (u *units) find(l loc) (string, string, bool) {
+	p := l.ptr
+	for {
+		if name, ok := u.base[loc{l.file, p}]; ok {
+			return name, l.ptr[len(p):], true
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return "", "", false
+		}
+		p = p[:i]
+	}
+}
+
+// ref returns the "path#/pointer" the JSON Schema engine knows l by.
+func (u *units) ref(l loc) string {
+	name, rest, ok := u.find(l)
+	if !ok {
+		return l.ref()
+	}
+	return name + "#" + rest
+}
+
+// real maps a virtual "path#/pointer" back to a location of the version, or false.
+func (u *units) real(path, ptr string) (loc, bool) {
+	b, ok := u.byPath[path]
+	if !ok {
+		return loc{}, false
+	}
+	return loc{b.file, b.ptr + ptr}, true
+}
+
+// documents returns the version's schemas as JSON Schema documents: copies of each
+// outermost schema whose $refs are rewritten to name the documents they reach.
+func (s *spec) documents() ([]jsonschema.Document, error) {
+	u := s.units
+	names := make([]string, 0, len(u.byPath))
+	for name := range u.byPath {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	docs := make([]jsonschema.Document, 0, len(names))
 	for _, name := range names {
-		docs = append(docs, jsonschema.Document{Path: name, Value: s.files[name].value, Pos: s.posFunc(name)})
+		b := u.byPath[name]
+		v, _ := s.get(b)
+		cp, err := s.rewriteRefs(b, v, 0)
+		if err != nil {
+			return nil, err
+		}
+		var pos func(string) (int, int)
+		if !s.swagger {
+			pos = func(ptr string) (int, int) { return s.lineCol(b.file, b.ptr+ptr) }
+		}
+		docs = append(docs, jsonschema.Document{Path: name, Value: cp, Pos: pos})
 	}
-	return docs
+	return docs, nil
+}
+
+// rewriteRefs copies the schema v at l, pointing every $ref at the virtual document that
+// holds its target. Documents sit in one virtual directory, so a reference is the target
+// document's base name.
+func (s *spec) rewriteRefs(l loc, v any, depth int) (any, error) {
+	if depth > maxDepth {
+		return nil, s.errAt(l, "schema is nested too deeply")
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if ref, ok := e.(string); ok && k == "$ref" {
+				to, err := s.resolveRef(l.child(k), ref)
+				if err != nil {
+					return nil, err
+				}
+				name, rest, ok := s.units.find(to)
+				if !ok {
+					return nil, s.errAt(l.child(k), "reference %q does not name a schema", ref)
+				}
+				out[k] = strings.TrimPrefix(name, s.units.prefix) + "#" + rest
+				continue
+			}
+			c, err := s.rewriteRefs(l.child(k), e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = c
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			c, err := s.rewriteRefs(l.child(itoa(i)), e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	}
+	return v, nil
 }
 
 // newSchemas prepares the schema comparisons of both versions.
 func (c *comparer) newSchemas() error {
-	olds, err := jsonschema.NewSchemas(c.old.documents())
+	c.old.buildUnits("old/")
+	c.new.buildUnits("new/")
+	odocs, err := c.old.documents()
 	if err != nil {
-		return c.old.rename(err)
+		return err
 	}
-	news, err := jsonschema.NewSchemas(c.new.documents())
+	ndocs, err := c.new.documents()
 	if err != nil {
-		return c.new.rename(err)
+		return err
+	}
+	olds, err := jsonschema.NewSchemas(odocs)
+	if err != nil {
+		return c.rename(err)
+	}
+	news, err := jsonschema.NewSchemas(ndocs)
+	if err != nil {
+		return c.rename(err)
 	}
 	c.schemas = &jsonschemaEngine{
 		clientWrites: jsonschema.NewComparison(olds, news, jsonschema.CompareOptions{Model: c.opts.Model, IgnoreReadOnly: true}),
@@ -60,11 +197,21 @@ func (c *comparer) newSchemas() error {
 	return nil
 }
 
-// rename prefixes the path of an error from the JSON Schema engine, which knows paths
-// relative to the Source root only, with the Source's name.
-func (s *spec) rename(err error) error {
-	if ce, ok := err.(*compat.Error); ok {
-		return s.src.Errorf(ce.Pos.File, ce.Pos.Line, ce.Pos.Column, "%s", ce.Msg)
+// rename turns an error of the JSON Schema engine, which names virtual documents, into
+// an error at the real file and position of the version it concerns.
+func (c *comparer) rename(err error) error {
+	ce, ok := err.(*compat.Error)
+	if !ok {
+		return err
+	}
+	for _, sp := range []*spec{c.old, c.new} {
+		if l, ok := sp.units.real(ce.Pos.File, ""); ok {
+			line, col := ce.Pos.Line, ce.Pos.Column
+			if line == 0 {
+				line, col = sp.lineCol(l.file, l.ptr)
+			}
+			return sp.src.Errorf(l.file, line, col, "%s", ce.Msg)
+		}
 	}
 	return err
 }
@@ -84,38 +231,48 @@ func (c *comparer) compareSchema(ol, nl loc, ref opRef, r role) {
 		return
 	}
 	c.roots = append(c.roots, schemaUse{at: ol, ref: ref, r: r})
-	fs, err := c.schemas.compare(c.ctx, r.serverWrites, ol.ref(), nl.ref())
+	fs, err := c.schemas.compare(c.ctx, r.serverWrites, c.old.units.ref(ol), c.new.units.ref(nl))
 	if err != nil {
-		// Input errors name a file relative to the Source root; say which version.
-		if ce, ok := err.(*compat.Error); ok {
-			if _, inOld := c.old.files[ce.Pos.File]; inOld {
-				err = c.old.rename(err)
-			} else {
-				err = c.new.rename(err)
-			}
-		}
-		c.fail(err)
+		c.fail(c.rename(err))
 		return
 	}
 	for _, f := range fs {
 		f.Subject = c.schemaSubject(f.Subject)
+		f.Old = c.realPos(c.old, f.Old)
+		f.New = c.realPos(c.new, f.New)
 		f.Kind = compat.KindOpenAPI
 		f.Operations = nil
 		c.add(f, ref, r, nil, nil)
 	}
 }
 
-// schemaSubject turns the engine's "path#/pointer" subject into this package's spelling.
-func (c *comparer) schemaSubject(s string) string {
-	file, ptr, ok := cut(s, "#")
+// schemaSubject turns the engine's "path#/pointer" subject, which names a virtual
+// document, into this package's spelling of the real location.
+func (c *comparer) schemaSubject(subject string) string {
+	file, ptr, ok := cut(subject, "#")
 	if !ok {
-		return s
+		return subject
 	}
-	sp := c.new
-	if _, known := sp.files[file]; !known {
-		sp = c.old
+	for _, sp := range []*spec{c.new, c.old} {
+		if l, ok := sp.units.real(file, ptr); ok {
+			return sp.subject(l)
+		}
 	}
-	return sp.subject(loc{file, ptr})
+	return subject
+}
+
+// realPos replaces the virtual document of a position by its real file; the line and
+// column already come from the real file.
+func (c *comparer) realPos(sp *spec, p *compat.Position) *compat.Position {
+	if p == nil {
+		return nil
+	}
+	if l, ok := sp.units.real(p.File, ""); ok {
+		q := *p
+		q.File = l.file
+		return &q
+	}
+	return p
 }
 
 func cut(s, sep string) (string, string, bool) {
