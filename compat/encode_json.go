@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 )
@@ -30,7 +31,9 @@ type jsonFinding struct {
 	Suppressed string          `json:"suppressed,omitempty"`
 }
 
-// MarshalJSON encodes the report exactly as the CLI's `--format json` does.
+// MarshalJSON encodes the report as the CLI's `--format json` does, without indentation.
+// '<', '>' and '&' are written as they are: reports quote protobuf types such as
+// map<string, int32>, and nothing renders them as HTML.
 func (r *Report) MarshalJSON() ([]byte, error) {
 	out := jsonReport{Verdict: r.Verdict(), Findings: make([]jsonFinding, 0, len(r.Findings))}
 	for _, f := range r.Findings {
@@ -41,7 +44,13 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 			Witness: f.Witness, Advice: f.Advice, Suppressed: f.Suppressed,
 		})
 	}
-	return json.Marshal(out)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func encodeJSON(w io.Writer, r *Report, _ EncodeOptions) error {

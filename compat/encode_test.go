@@ -101,3 +101,14 @@ func TestEncodeUnknownFormat(t *testing.T) {
 	err := Encode(&bytes.Buffer{}, &Report{}, "xml", EncodeOptions{})
 	assert.ErrorContains(t, err, `unknown format "xml"`)
 }
+
+func TestEncodeJSONDoesNotEscapeHTML(t *testing.T) {
+	r := NewReport([]Finding{{Rule: "FIELD_TYPE_CHANGED", Kind: KindProto, Subject: "p.M.m",
+		Message: "field m changed type from map<string, int32> to bytes & more"}})
+	var buf bytes.Buffer
+	require.NoError(t, Encode(&buf, r, "json", EncodeOptions{}))
+	assert.Contains(t, buf.String(), `"map<string, int32> to bytes & more"`)
+	compact, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Contains(t, string(compact), `map<string, int32>`)
+}

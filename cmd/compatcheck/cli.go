@@ -92,6 +92,7 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.kind, "kind", "", "contract kind, skipping detection: proto, jsonschema, openapi or sql")
 	fs.StringVar(&f.require, "require", "none", "also fail findings a schema registry mode rejects: backward, forward, full, or with _transitive")
 	fs.StringVar(&f.protoEncoding, "proto-encoding", "wire,json", "protobuf encodings that must stay compatible")
+	fs.BoolVar(&f.protoFull, "proto-full-check", false, "protobuf: compile unchanged files too, so errors anywhere are reported (slower)")
 	fs.StringVar(&f.protoJSONReaders, "proto-json-readers", "lenient", "protobuf JSON readers: lenient (ignore unknown fields) or strict")
 	fs.StringVar(&f.audience, "audience", "public", "OpenAPI: public (clients cannot be upgraded first) or internal")
 	fs.StringVar(&f.schemaModel, "schema-model", "produce-accept", "JSON Schema and OpenAPI schemas: produce-accept or strict")
@@ -124,6 +125,7 @@ func (f *compareFlags) options() (compatcheck.Options, compat.Policy, error) {
 	if opts.Proto.Encodings, err = proto.ParseEncodings(f.protoEncoding); err != nil {
 		return opts, policy, usageError{"--proto-encoding: " + err.Error()}
 	}
+	opts.Proto.FullCheck = f.protoFull
 	switch f.protoJSONReaders {
 	case "lenient":
 	case "strict":
