@@ -1,7 +1,9 @@
 package jsonschema
 
 import (
+	"encoding/json"
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -120,17 +122,38 @@ func valid(n *node, v any) bool {
 	return n.s.Validate(v) == nil
 }
 
-// finiteValues lists every value a schema accepts when it accepts only null and booleans
-// (and so finitely many values); ok is false otherwise.
+// maxFiniteRange bounds how many integers finiteValues enumerates.
+const maxFiniteRange = 256
+
+// finiteValues lists every value a schema accepts when it accepts finitely many: an enum,
+// null and booleans, and integers between two bounds at most maxFiniteRange apart. ok is
+// false otherwise.
 func finiteValues(n *node) ([]any, bool) {
 	if n.hasEnum {
 		return n.enum, true
 	}
 	t := effTypes(n, 0)
-	if t&^(tNull|tBoolean) != 0 {
+	if t&^(tNull|tBoolean|tInteger) != 0 {
 		return nil, false
 	}
 	var out []any
+	if t&tInteger != 0 {
+		lo, _ := lowerOf(n, true)
+		hi, _ := upperOf(n, true)
+		if lo == nil || hi == nil {
+			return nil, false
+		}
+		span := new(big.Rat).Sub(hi, lo)
+		if span.Cmp(big.NewRat(maxFiniteRange, 1)) > 0 {
+			return nil, false
+		}
+		for i := new(big.Int).Set(lo.Num()); i.Cmp(hi.Num()) <= 0; i.Add(i, big.NewInt(1)) {
+			v := json.Number(i.String())
+			if valid(n, v) {
+				out = append(out, v)
+			}
+		}
+	}
 	for _, v := range []any{nil, false, true} {
 		if t&typeOf(v) != 0 && valid(n, v) {
 			out = append(out, v)
