@@ -73,11 +73,11 @@ func fail(stderr io.Writer, err error) int {
 
 // compareFlags holds the values of the comparison flags.
 type compareFlags struct {
-	format, failOn, kind, require   string
-	protoEncoding, protoJSONReaders string
-	audience, schemaModel           string
-	pgVersion                       int
-	failOnHazard, version           bool
+	format, failOn, kind, require    string
+	protoEncoding, protoJSONReaders  string
+	audience, schemaModel            string
+	pgVersion                        int
+	failOnHazard, protoFull, version bool
 }
 
 func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
