@@ -34,6 +34,24 @@ type Document struct {
 // validator's compiler. A reference that resolves outside it climbs out of the input tree.
 const rootURL = "file:///compatcheck-root/"
 
+// docURL is the URL a document is registered under: its path escaped, as the validator
+// escapes the references it resolves (spaces, non-ASCII letters).
+func docURL(p string) string {
+	return (&url.URL{Scheme: "file", Path: "/compatcheck-root/" + p}).String()
+}
+
+// docPath reverses docURL for a URL under rootURL.
+func docPath(u string) (string, bool) {
+	rest, ok := strings.CutPrefix(u, rootURL)
+	if !ok {
+		return "", false
+	}
+	if p, err := url.PathUnescape(rest); err == nil {
+		return p, true
+	}
+	return rest, true
+}
+
 // Schemas is one contract version's schema documents, ready for comparison: every document
 // is registered in memory so that references between them resolve without touching the
 // network or the disk.
@@ -95,7 +113,7 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 		if err != nil {
 			return nil, errf(d.Path, 1, 1, "cannot encode document: %v", err)
 		}
-		if err := c.AddResource(rootURL+d.Path, bytes.NewReader(data)); err != nil {
+		if err := c.AddResource(docURL(d.Path), bytes.NewReader(data)); err != nil {
 			return nil, errf(d.Path, 1, 1, "%s", cleanLibError(err.Error()))
 		}
 		if m, ok := d.Value.(map[string]any); ok {
@@ -126,7 +144,7 @@ func (sc *Schemas) load(s string) (io.ReadCloser, error) {
 		}
 		return io.NopCloser(bytes.NewReader(data)), nil
 	}
-	if rest, ok := strings.CutPrefix(s, rootURL); ok {
+	if rest, ok := docPath(s); ok {
 		return nil, refusedError{s, fmt.Sprintf("$ref to %s: no such schema file in the input tree", rest)}
 	}
 	if strings.HasPrefix(s, "file:") {
@@ -144,7 +162,7 @@ func (e refusedError) Error() string { return e.msg }
 func (sc *Schemas) locate(loc string) (string, string) {
 	base, frag, _ := strings.Cut(loc, "#")
 	frag, _ = url.PathUnescape(frag)
-	if p, ok := strings.CutPrefix(base, rootURL); ok {
+	if p, ok := docPath(base); ok {
 		return p, frag
 	}
 	if p, ok := sc.ids[base]; ok {
@@ -205,11 +223,11 @@ func (sc *Schemas) compileAt(file, ptr string) (s *js.Schema, err error) {
 			s, err = nil, sc.errAt(file, ptr, "internal error compiling the schema (please report): %v", r)
 		}
 	}()
-	u := rootURL + file
+	u := docURL(file)
 	if ptr != "" {
 		u += "#" + (&url.URL{Path: ptr}).EscapedPath()
 		if !strings.HasPrefix(ptr, "/") {
-			u = rootURL + file + "#" + ptr
+			u = docURL(file) + "#" + ptr
 		}
 	}
 	s, err = sc.compiler.Compile(u)
@@ -263,7 +281,7 @@ func (sc *Schemas) findRef(file, ptr, refused string) (string, string) {
 	}
 	sort.Strings(paths[1:])
 	for _, p := range paths {
-		base, _ := url.Parse(rootURL + p)
+		base, _ := url.Parse(docURL(p))
 		var found string
 		var walk func(v any, at string)
 		walk = func(v any, at string) {

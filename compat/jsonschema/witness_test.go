@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func freshCompiler(t *testing.T, src compat.Source) *js.Compiler {
 		require.NoError(t, err)
 		b, err := json.Marshal(v)
 		require.NoError(t, err)
-		return c.AddResource(rootURL+p, bytes.NewReader(b))
+		return c.AddResource(docURL(p), bytes.NewReader(b))
 	})
 	require.NoError(t, err)
 	return c
@@ -82,7 +83,7 @@ func TestWitnessesValidate(t *testing.T) {
 					c = freshCompiler(t, sourceOf(n, old, new))
 					compilers[n.side] = c
 				}
-				s, err := c.Compile(rootURL + n.file + "#" + n.ptr)
+				s, err := c.Compile(docURL(n.file) + "#" + (&url.URL{Path: n.ptr}).EscapedPath())
 				require.NoError(t, err, "%s: %s", file, n.loc())
 				dec := json.NewDecoder(strings.NewReader(string(r.w)))
 				dec.UseNumber()
