@@ -344,8 +344,9 @@ type CompareOptions struct {
 	// role, where clients never send them); IgnoreWriteOnly drops writeOnly properties
 	// (the response role, where servers never return them).
 	IgnoreReadOnly, IgnoreWriteOnly bool
-	// Budget bounds how many schema pairs one Comparison examines; when it is spent the
-	// remaining pairs are answered "no" with a message saying so. Zero means the default.
+	// Budget bounds how many new schema pairs one Compare call examines (pairs decided by
+	// earlier calls are free); when it is spent the remaining pairs are answered "no" with
+	// a message saying so. Zero means the default.
 	Budget int
 
 	// onWitness, set by tests, sees every witness the engine verified.
@@ -418,6 +419,10 @@ func (c *Comparison) Compare(ctx context.Context, oldRef, newRef string) (out []
 		return nil, err
 	}
 	c.ctx = ctx
+	c.work = 0
+	if c.strict != nil {
+		c.strict.work = 0
+	}
 	res := c.pair(o, n)
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -42,8 +42,9 @@ func ParseModel(s string) (Model, error) {
 // Options tunes the JSON Schema comparison. The zero value uses the produce-accept model.
 type Options struct {
 	Model Model
-	// Budget bounds how many schema pairs one comparison examines before it answers "no"
-	// for the rest and says so (see CompareOptions.Budget). Zero means the default.
+	// Budget bounds how many schema pairs the comparison of one pair of files examines
+	// before it answers "no" for the rest and says so (see CompareOptions.Budget). Zero
+	// means the default.
 	Budget int
 
 	// onWitness, set by tests, sees every witness the engine verified.
