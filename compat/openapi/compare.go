@@ -165,7 +165,14 @@ func (s *spec) subject(l loc) string {
 		return l.file + "#" + l.ptr
 	}
 	toks := strings.Split(strings.TrimPrefix(l.ptr, "/"), "/")
+	if len(toks) >= 4 && toks[0] == "paths" && toks[2] == "parameters" {
+		// A path-level parameter, named by location and name like operation ones.
+		return unescapeToken(toks[1]) + " #/" + strings.Join(s.paramTokens(toks, 2), "/")
+	}
 	if len(toks) >= 3 && (toks[0] == "paths" || toks[0] == "webhooks") && isMethod(toks[2]) {
+		if len(toks) >= 5 && toks[3] == "parameters" {
+			toks = append(toks[:3:3], s.paramTokens(toks, 3)...)
+		}
 		var name string
 		if toks[0] == "paths" {
 			name = strings.ToUpper(toks[2]) + " " + unescapeToken(toks[1])
@@ -178,6 +185,25 @@ func (s *spec) subject(l loc) string {
 		return name + " #/" + strings.Join(toks[3:], "/")
 	}
 	return "#" + l.ptr
+}
+
+// paramTokens rewrites the pointer tokens from toks[i] ("parameters", index, ...) to
+// name the parameter by location and name ("parameters", in, name, ...), the spelling
+// subjects use so that reordering a list changes nothing.
+func (s *spec) paramTokens(toks []string, i int) []string {
+	rest := toks[i:]
+	if len(rest) < 2 {
+		return rest
+	}
+	v, ok := s.get(loc{s.root, "/" + strings.Join(toks[:i+2], "/")})
+	m, _ := v.(map[string]any)
+	name, _ := m["name"].(string)
+	in, _ := m["in"].(string)
+	if !ok || name == "" || in == "" {
+		return rest
+	}
+	out := []string{"parameters", in, escapeToken(name)}
+	return append(out, rest[2:]...)
 }
 
 func webhookName(name, method string) string {

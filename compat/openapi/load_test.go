@@ -77,14 +77,24 @@ func TestConvert30(t *testing.T) {
 
 // TestSubjects pins the spelling of subjects.
 func TestSubjects(t *testing.T) {
-	s := &spec{root: "openapi.yaml"}
+	src := memSource(map[string]string{"openapi.yaml": `openapi: 3.0.3
+paths:
+  /users:
+    parameters:
+      - {name: X-Trace, in: header}
+  /users/{id}:
+    get:
+      parameters:
+        - {name: id, in: path}
+`})
+	s := &spec{src: src, root: "openapi.yaml", files: map[string]*file{}}
 	cases := map[loc]string{
-		{"openapi.yaml", "/paths/~1users~1{id}/get/parameters/0"}:     "GET /users/{id} #/parameters/0",
-		{"openapi.yaml", "/paths/~1users/post"}:                       "POST /users",
-		{"openapi.yaml", "/components/schemas/Pet/properties/status"}: "#/components/schemas/Pet/properties/status",
-		{"openapi.yaml", "/webhooks/orderCreated/post/requestBody"}:   "POST webhook:orderCreated #/requestBody",
-		{"schemas/pet.yaml", "/Pet"}:                                  "schemas/pet.yaml#/Pet",
-		{"openapi.yaml", "/paths/~1users/parameters/0"}:               "#/paths/~1users/parameters/0",
+		{"openapi.yaml", "/paths/~1users~1{id}/get/parameters/0/schema"}: "GET /users/{id} #/parameters/path/id/schema",
+		{"openapi.yaml", "/paths/~1users/post"}:                          "POST /users",
+		{"openapi.yaml", "/components/schemas/Pet/properties/status"}:    "#/components/schemas/Pet/properties/status",
+		{"openapi.yaml", "/webhooks/orderCreated/post/requestBody"}:      "POST webhook:orderCreated #/requestBody",
+		{"schemas/pet.yaml", "/Pet"}:                                     "schemas/pet.yaml#/Pet",
+		{"openapi.yaml", "/paths/~1users/parameters/0"}:                  "/users #/parameters/header/X-Trace",
 	}
 	for l, want := range cases {
 		assert.Equal(t, want, s.subject(l), "%v", l)
