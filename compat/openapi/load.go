@@ -28,6 +28,7 @@ const maxRefHops = 64
 type file struct {
 	path  string
 	node  *yaml.Node // the document's content node; nil for converted Swagger 2.0 input
+	json  *jnode     // positions of a file decoded by the JSON fast path
 	value any
 }
 
@@ -157,6 +158,13 @@ func (s *spec) file(name string) (*file, error) {
 	if err != nil {
 		return nil, err
 	}
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '{' {
+		if value, jn, ok := decodeJSON(data); ok {
+			f := &file{path: name, json: jn, value: value}
+			s.files[name] = f
+			return f, nil
+		}
+	}
 	node, value, err := decode(data)
 	if err != nil {
 		if pe, ok := err.(*posError); ok {
@@ -194,7 +202,7 @@ func (s *spec) convertSwagger(f *file) error {
 		return s.errAt(loc{f.path, ""}, "cannot convert Swagger 2.0 to OpenAPI 3: %v", err)
 	}
 	f.value = value
-	f.node = nil
+	f.node, f.json = nil, nil
 	s.swagger = true
 	return nil
 }
@@ -424,7 +432,13 @@ func (s *spec) pos(l loc) *compat.Position {
 // value are those of its key, which is where a reader looks.
 func (s *spec) lineCol(name, ptr string) (int, int) {
 	f, ok := s.files[name]
-	if !ok || f.node == nil {
+	if !ok {
+		return 0, 0
+	}
+	if f.json != nil {
+		return f.json.lineCol(ptr)
+	}
+	if f.node == nil {
 		return 0, 0
 	}
 	n := f.node

@@ -108,3 +108,24 @@ func TestNowDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, r.Findings)
 }
+
+// TestJSONFastPath checks that the JSON decoder gives the values and positions the YAML
+// decoder gives, and declines what is not plain JSON.
+func TestJSONFastPath(t *testing.T) {
+	doc := "{\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/a\": {\"get\": {\"x\": [1, 2.5e3, -0, true, null, \"\\u00e9\\n\"]}}\n  },\n  \"é\": {}\n}\n"
+	jv, jn, ok := decodeJSON([]byte(doc))
+	require.True(t, ok)
+	yn, yv, err := decode([]byte(doc))
+	require.NoError(t, err)
+	assert.Equal(t, yv, jv)
+	s := &spec{files: map[string]*file{"y": {node: yn}, "j": {json: jn}}}
+	for _, ptr := range []string{"", "/openapi", "/paths", "/paths/~1a/get/x", "/paths/~1a/get/x/1", "/é", "/missing"} {
+		yl, yc := s.lineCol("y", ptr)
+		jl, jc := s.lineCol("j", ptr)
+		assert.Equal(t, [2]int{yl, yc}, [2]int{jl, jc}, ptr)
+	}
+	for _, bad := range []string{`{"a": 1,}`, `{"a": 1} x`, `{"a": 01}`, `{"a": 1, "a": 2}`, `{"a": "\x01"}`, `{a: 1}`} {
+		_, _, ok := decodeJSON([]byte(bad))
+		assert.False(t, ok, bad)
+	}
+}
