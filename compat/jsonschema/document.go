@@ -421,7 +421,7 @@ func (c *Comparison) Compare(ctx context.Context, oldRef, newRef string) (out []
 	c.ctx = ctx
 	c.work = 0
 	if c.strict != nil {
-		c.strict.work = 0
+		c.strict.work, c.strict.ctx = 0, ctx
 	}
 	res := c.pair(o, n)
 	if err := ctx.Err(); err != nil {

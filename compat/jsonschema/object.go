@@ -234,6 +234,27 @@ func (c *Comparison) other(n *node) *node {
 	return n.openOther
 }
 
+// accepting returns the schema n's own keywords apply to property k: its own property,
+// a matching pattern property, or additionalProperties; when n itself leaves k open, an
+// allOf member's declaration (a conjunct) is used instead.
+func (c *Comparison) accepting(n *node, k string) *node {
+	if p, ok := n.props[k]; ok {
+		return p
+	}
+	for _, pp := range n.patternProps {
+		if pp.re.MatchString(k) {
+			return pp.n
+		}
+	}
+	oth := c.other(n)
+	if oth.open {
+		if p := memberProp(n, k, 0); p != nil {
+			return p
+		}
+	}
+	return oth
+}
+
 // governing returns the schema that decides the value of property k in n.
 func (c *Comparison) governing(n *node, k string) *node {
 	if p, ok := n.props[k]; ok {
@@ -267,14 +288,15 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 	for _, k := range sortedKeys(names) {
 		op, inO := o.props[k]
 		np, inN := n.props[k]
-		// A property declared by an allOf member (inheritance through $ref) is declared.
+		// A property declared by an allOf member (inheritance through $ref) is declared,
+		// and so, for what writers produce, is one declared in any branch.
 		if !inO {
-			if op = memberProp(o, k, 0); op != nil {
+			if op = branchProp(o, k, 0); op != nil {
 				inO = true
 			}
 		}
 		if !inN {
-			if np = memberProp(n, k, 0); np != nil {
+			if np = branchProp(n, k, 0); np != nil {
 				inN = true
 			}
 		}
@@ -282,12 +304,49 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 			skip[k] = true
 			continue
 		}
-		r := c.pair(c.governing(o, k), c.governing(n, k))
+		// What writers emit for k (its declaration, wherever it is) and what the object's
+		// own keywords accept for it can differ: additionalProperties does not see
+		// properties declared in allOf members or other branches.
+		prod := func(x, p *node, in bool) *node {
+			if in {
+				return p
+			}
+			return c.governing(x, k)
+		}
+		prodO, prodN := prod(o, op, inO), prod(n, np, inN)
+		accO, accN := c.accepting(o, k), c.accepting(n, k)
+		// A writer emits only values its whole schema accepts: a name its own keywords
+		// reject is never produced, wherever it is declared.
+		if accO.isFalse() {
+			prodO = accO
+		}
+		if accN.isFalse() {
+			prodN = accN
+		}
+		ownBoth := o.props[k] != nil && n.props[k] != nil
+		var r *pairResult
+		if ownBoth {
+			r = c.pair(op, np)
+		} else {
+			rb, rf := c.pair(prodO, accN), c.pair(accO, prodN)
+			r = &pairResult{b: rb.b, f: rf.f}
+		}
 		reqAdded := nreq[k] && !oreq[k]
 		reqRemoved := oreq[k] && !nreq[k]
 		switch {
 		case inO && inN:
-			c.sub(r)
+			if ownBoth {
+				c.sub(r)
+			} else if !r.b || !r.f {
+				rule := ruleAdditionalRestricted
+				msg := fmt.Sprintf("property %s, declared in a branch, is now rejected by the object's own keywords for some values", quote(k))
+				if r.b {
+					rule = ruleAdditionalRelaxed
+					msg = fmt.Sprintf("property %s, declared in a branch, is now accepted by the object's own keywords for more values", quote(k))
+				}
+				x := c.findingAt(rule, np.loc(), o, n, op.ptr, np.ptr, r.b, r.f, msg)
+				fs = append(fs, c.withWitness(x, o, n, objCands))
+			}
 			if reqAdded {
 				x := c.findingAt(ruleRequiredAdded, np.loc(), o, n, op.ptr, requiredPtr(n, k), false, true, fmt.Sprintf("property %s became required", quote(k)))
 				fs = append(fs, c.withWitness(x, o, n, objCands))
@@ -619,17 +678,52 @@ func memberProp(n *node, k string, depth int) *node {
 	return nil
 }
 
-// memberNames adds the names n's allOf members declare.
+// branches lists the applicator subschemas whose properties a writer may emit.
+func branches(n *node) [][]*node {
+	return [][]*node{n.allOf, n.anyOf, n.oneOf, {n.thenN, n.elseN}}
+}
+
+// memberNames adds the names n's applicator branches declare.
 func memberNames(n *node, into map[string]bool, depth int) {
 	if depth > maxMemberDepth {
 		return
 	}
-	for _, m := range n.allOf {
-		for _, k := range m.propNames {
-			into[k] = true
+	for _, bs := range branches(n) {
+		for _, m := range bs {
+			if m == nil {
+				continue
+			}
+			for _, k := range m.propNames {
+				into[k] = true
+			}
+			memberNames(m, into, depth+1)
 		}
-		memberNames(m, into, depth+1)
 	}
+}
+
+// branchProp finds property k declared by an allOf member first, else by any other
+// applicator branch, or nil.
+func branchProp(n *node, k string, depth int) *node {
+	if p := memberProp(n, k, depth); p != nil {
+		return p
+	}
+	if depth > maxMemberDepth {
+		return nil
+	}
+	for _, bs := range branches(n) {
+		for _, m := range bs {
+			if m == nil {
+				continue
+			}
+			if p, ok := m.props[k]; ok {
+				return p
+			}
+			if p := branchProp(m, k, depth+1); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
 }
 
 // effRequired is the set of names n requires, its own and its allOf members': required is
