@@ -129,3 +129,12 @@ func TestJSONFastPath(t *testing.T) {
 		assert.False(t, ok, bad)
 	}
 }
+
+// TestCanceled checks that a canceled context stops the comparison with its error.
+func TestCanceled(t *testing.T) {
+	old, new := sources(t, 50, 20)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Compare(ctx, old, new, Options{})
+	require.ErrorIs(t, err, context.Canceled)
+}
