@@ -189,6 +189,11 @@ func (c *comparer) schemaUses() map[loc][]schemaUse {
 				}
 			}
 		}
+		visited[u.at] = true
+		if k := fmt.Sprintf("%v|%s|%s", u.at, u.ref.name, u.r.name); !seenUse[k] {
+			seenUse[k] = true
+			out[u.at] = append(out[u.at], u)
+		}
 		v, _ := c.old.get(u.at)
 		walk(u.at, v, 0)
 	}
