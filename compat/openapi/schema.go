@@ -113,7 +113,7 @@ func (s *spec) documents() ([]jsonschema.Document, error) {
 	for _, name := range names {
 		b := u.byPath[name]
 		v, _ := s.get(b)
-		cp, err := s.rewriteRefs(b, v, 0)
+		cp, err := s.rewriteRefs(b, v, false, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -128,8 +128,11 @@ func (s *spec) documents() ([]jsonschema.Document, error) {
 
 // rewriteRefs copies the schema v at l, pointing every $ref at the virtual document that
 // holds its target. Documents sit in one virtual directory, so a reference is the target
-// document's base name.
-func (s *spec) rewriteRefs(l loc, v any, depth int) (any, error) {
+// document's base name. Annotations that decide nothing (descriptions, titles, examples,
+// extensions) are left out of the copy, which keeps the validator's work proportional to
+// what is compared; instance data (enum, const, default) is copied as it is. names is set
+// for the maps whose keys are property or definition names rather than keywords.
+func (s *spec) rewriteRefs(l loc, v any, names bool, depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, s.errAt(l, "schema is nested too deeply")
 	}
@@ -137,19 +140,28 @@ func (s *spec) rewriteRefs(l loc, v any, depth int) (any, error) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			if ref, ok := e.(string); ok && k == "$ref" {
-				to, err := s.resolveRef(l.child(k), ref)
-				if err != nil {
-					return nil, err
+			if !names {
+				if annotation[k] || strings.HasPrefix(k, "x-") {
+					continue
 				}
-				name, rest, ok := s.units.find(to)
-				if !ok {
-					return nil, s.errAt(l.child(k), "reference %q does not name a schema", ref)
+				if data[k] {
+					out[k] = e
+					continue
 				}
-				out[k] = strings.TrimPrefix(name, s.units.prefix) + "#" + rest
-				continue
+				if ref, ok := e.(string); ok && k == "$ref" {
+					to, err := s.resolveRef(l.child(k), ref)
+					if err != nil {
+						return nil, err
+					}
+					name, rest, ok := s.units.find(to)
+					if !ok {
+						return nil, s.errAt(l.child(k), "reference %q does not name a schema", ref)
+					}
+					out[k] = strings.TrimPrefix(name, s.units.prefix) + "#" + rest
+					continue
+				}
 			}
-			c, err := s.rewriteRefs(l.child(k), e, depth+1)
+			c, err := s.rewriteRefs(l.child(k), e, !names && nameKeywords[k], depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -159,7 +171,7 @@ func (s *spec) rewriteRefs(l loc, v any, depth int) (any, error) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			c, err := s.rewriteRefs(l.child(itoa(i)), e, depth+1)
+			c, err := s.rewriteRefs(l.child(itoa(i)), e, false, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -169,6 +181,17 @@ func (s *spec) rewriteRefs(l loc, v any, depth int) (any, error) {
 	}
 	return v, nil
 }
+
+var (
+	// annotation keywords decide nothing about which instances a schema accepts.
+	annotation = map[string]bool{"description": true, "title": true, "$comment": true, "examples": true,
+		"example": true, "externalDocs": true, "xml": true}
+	// data keywords hold instances, not schemas: their "$ref" keys are data.
+	data = map[string]bool{"enum": true, "const": true, "default": true}
+	// nameKeywords map names to subschemas.
+	nameKeywords = map[string]bool{"properties": true, "patternProperties": true, "$defs": true,
+		"definitions": true, "dependentSchemas": true, "dependentRequired": true}
+)
 
 // newSchemas prepares the schema comparisons of both versions.
 func (c *comparer) newSchemas() error {
