@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"time"
 
@@ -209,5 +208,3 @@ func (s *spec) paramTokens(toks []string, i int) []string {
 func webhookName(name, method string) string {
 	return strings.ToUpper(method) + " webhook:" + name
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

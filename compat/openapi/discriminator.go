@@ -106,7 +106,7 @@ func (c *comparer) compareDiscriminators() {
 			switch {
 			case !ok:
 				found = append(found, change{ruleDiscriminatorMappingRemoved.Findingf(subject+"/mapping/"+escapeToken(v), "discriminator value %s of %s was removed", v, name), at, nil})
-			case !sameTarget(c.old, omap[v], c.new, nt):
+			case !sameTarget(omap[v], nt):
 				found = append(found, change{ruleDiscriminatorMappingChanged.Findingf(subject+"/mapping/"+escapeToken(v), "discriminator value %s of %s changed from %v to %v", v, name, omap[v], nt),
 					at, ptrLoc(nat.child("mapping", v))})
 			}
@@ -138,7 +138,7 @@ func (c *comparer) compareDiscriminators() {
 
 // sameTarget reports whether two mapping values name the same schema: names and
 // references are compared by the component name they end in.
-func sameTarget(_ *spec, a any, _ *spec, b any) bool {
+func sameTarget(a, b any) bool {
 	as, _ := a.(string)
 	bs, _ := b.(string)
 	return mappingName(as) == mappingName(bs)

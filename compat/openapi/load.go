@@ -498,12 +498,11 @@ func (s *spec) resolveRef(l loc, ref string) (loc, error) {
 			return loc{}, s.errAt(l, "reference %q climbs out of the input tree", ref)
 		}
 		if _, err := s.file(target); err != nil {
-			var ce *compat.Error
-			if e, ok := err.(*compat.Error); ok {
-				ce = e
+			if ce, ok := err.(*compat.Error); ok && ce.Pos.Line == 0 {
+				// The file cannot be read: say so where the reference is.
 				return loc{}, s.errAt(l, "cannot resolve reference %q: %s", ref, ce.Msg)
 			}
-			return loc{}, s.errAt(l, "cannot resolve reference %q: %v", ref, err)
+			return loc{}, err // a syntax error inside the referenced file, at its position
 		}
 	}
 	if frag != "" && frag[0] != '/' {

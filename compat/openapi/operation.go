@@ -96,7 +96,7 @@ func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
 		return nil, s.errAt(l, "expected an object")
 	}
 	var out []*operation
-	seen := map[string]*operation{}
+	seen := map[string]bool{}
 	for _, p := range sortedKeys(m) {
 		if strings.HasPrefix(p, "x-") {
 			continue
@@ -129,13 +129,12 @@ func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
 				op.ref = opRef{name: parent + ": " + strings.ToUpper(method) + " " + p, callback: true}
 				op.key = op.ref.name
 			}
-			if prev, dup := seen[op.key]; dup {
+			if seen[op.key] {
 				// Two templates that differ only in parameter names are one operation to a
-				// router; keep the first in sorted order, as a router would be ambiguous.
-				_ = prev
+				// router; the first in sorted order is kept.
 				continue
 			}
-			seen[op.key] = op
+			seen[op.key] = true
 			out = append(out, op)
 		}
 	}

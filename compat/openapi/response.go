@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -158,7 +159,7 @@ func (c *comparer) compareResponses(o, n *operation) {
 			keys = append(keys, k)
 		}
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	for _, code := range keys {
 		_, inOld := om[code]
 		_, inNew := nm[code]

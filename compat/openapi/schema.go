@@ -272,7 +272,7 @@ func (c *comparer) compareSchema(ol, nl loc, ref opRef, r role) {
 // schemaSubject turns the engine's "path#/pointer" subject, which names a virtual
 // document, into this package's spelling of the real location.
 func (c *comparer) schemaSubject(subject string) string {
-	file, ptr, ok := cut(subject, "#")
+	file, ptr, ok := strings.Cut(subject, "#")
 	if !ok {
 		return subject
 	}
@@ -296,13 +296,4 @@ func (c *comparer) realPos(sp *spec, p *compat.Position) *compat.Position {
 		return &q
 	}
 	return p
-}
-
-func cut(s, sep string) (string, string, bool) {
-	for i := 0; i+len(sep) <= len(s); i++ {
-		if s[i:i+len(sep)] == sep {
-			return s[:i], s[i+len(sep):], true
-		}
-	}
-	return s, "", false
 }
