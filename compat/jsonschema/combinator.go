@@ -1,8 +1,6 @@
 package jsonschema
 
 import (
-	"fmt"
-
 	"github.com/compatcheck/compatcheck/compat"
 )
 
@@ -253,13 +251,25 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 		c.sub(c.pair(ro[0], rn[0]))
 		var fs []compat.Finding
 		if one {
-			for j, x := range nb {
-				if x != rn[0] && !c.disjoint(rn[0], x, 0) && c.disjointFromOld(ro[0], ob, x) {
-					f := c.findingAt(ruleOneOfBranchAdded, rn[0].loc(), o, n, ro[0].ptr, rn[0].ptr, false, false,
-						fmt.Sprintf("changed oneOf branch may now overlap branch %d, so values matching both are rejected", j)+unproven)
-					fs = append(fs, c.withWitness(f, o, n, c.candidates))
-					break
+			// A value matching two branches is rejected: if the changed branch may overlap
+			// a sibling on the new side, old values in the overlap are now rejected (B);
+			// if it may have overlapped one on the old side, new values there were
+			// rejected by old readers (F).
+			b, f := true, true
+			for _, x := range nb {
+				if x != rn[0] && !c.disjoint(rn[0], x, 0) {
+					b = false
 				}
+			}
+			for _, y := range ob {
+				if y != ro[0] && !c.disjoint(ro[0], y, 0) {
+					f = false
+				}
+			}
+			if !b || !f {
+				x := c.findingAt(ruleOneOfBranchAdded, rn[0].loc(), o, n, ro[0].ptr, rn[0].ptr, b, f,
+					"changed oneOf branch may overlap a sibling branch, and values matching two branches are rejected"+unproven)
+				fs = append(fs, c.withWitness(x, o, n, c.candidates))
 			}
 		}
 		return fs
@@ -270,13 +280,7 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 		if effTypes(x, 0)&ot == 0 && !one {
 			continue // a new type, reported as TYPE_WIDENED
 		}
-		f := false
-		for _, y := range ob {
-			if c.holds(x, y) {
-				f = true
-				break
-			}
-		}
+		f := c.coveredBy(x, ob, one)
 		b := true
 		rule := ruleAnyOfBranchAdded
 		msg := kw + " branch added"
@@ -303,15 +307,7 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 		if effTypes(x, 0)&nt == 0 && !one {
 			continue // a removed type, reported as TYPE_NARROWED
 		}
-		b := false
-		if !one {
-			for _, y := range nb {
-				if c.holds(x, y) {
-					b = true
-					break
-				}
-			}
-		}
+		b := c.coveredBy(x, nb, one)
 		f := true
 		rule := ruleAnyOfBranchRemoved
 		msg := kw + " branch removed"
@@ -325,8 +321,8 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 				}
 			}
 		}
-		if b && f {
-			continue
+		if b && f || f && one && effTypes(x, 0)&nt == 0 {
+			continue // nothing to report, or only a removed type, reported as TYPE_NARROWED
 		}
 		fx := c.findingAt(rule, x.loc(), o, nil, x.ptr, "", b, f, msg)
 		fs = append(fs, c.withWitness(fx, o, n, c.candidates))
@@ -334,10 +330,29 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 	return fs
 }
 
-// disjointFromOld reports whether the old branch was disjoint from sibling x's old
-// counterpart, approximated by x itself.
-func (c *Comparison) disjointFromOld(old *node, _ []*node, x *node) bool {
-	return c.disjoint(old, x, 0)
+// coveredBy reports whether every value of x is accepted by the branch list bs: for anyOf,
+// x is contained in some branch; for oneOf, x is also disjoint from every other branch, so
+// its values match exactly one.
+func (c *Comparison) coveredBy(x *node, bs []*node, one bool) bool {
+	for i, y := range bs {
+		if !c.holds(x, y) {
+			continue
+		}
+		if !one {
+			return true
+		}
+		alone := true
+		for j, z := range bs {
+			if j != i && !c.disjoint(x, z, 0) {
+				alone = false
+				break
+			}
+		}
+		if alone {
+			return true
+		}
+	}
+	return false
 }
 
 // wholeAnyOf compares a schema with anyOf against one without: the side without counts as

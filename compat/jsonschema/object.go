@@ -328,8 +328,10 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 		if ownBoth {
 			r = c.pair(op, np)
 		} else {
-			rb, rf := c.pair(prodO, accN), c.pair(accO, prodN)
-			r = &pairResult{b: rb.b, f: rf.f}
+			// Writers' values satisfy both their declaration and the object's own keywords,
+			// so either is an over-approximation of what they produce: one proof suffices.
+			both := c.pair(accO, accN)
+			r = &pairResult{b: c.pair(prodO, accN).b || both.b, f: c.pair(accO, prodN).f || both.f}
 		}
 		reqAdded := nreq[k] && !oreq[k]
 		reqRemoved := oreq[k] && !nreq[k]
@@ -479,14 +481,36 @@ func (c *Comparison) comparePatternProps(o, n *node) []compat.Finding {
 		case po != nil && pn != nil:
 			c.sub(c.pair(po, pn))
 		case pn != nil:
-			r := c.pair(c.other(o), pn)
-			if !r.b || !r.f || true {
-				x := c.findingAt(rulePatternPropertyAdded, pn.loc(), nil, n, "", pn.ptr, r.b, r.f, fmt.Sprintf("patternProperties %s added", quote(src)))
-				fs = append(fs, x)
+			// Old writers may emit matching names declared by a branch's pattern; old
+			// readers accept them only as far as the old object's own keywords do.
+			accO := c.other(o)
+			prodO := branchPattern(o, src, 0)
+			if prodO == nil || accO.isFalse() {
+				prodO = accO
 			}
+			b, f := c.pair(prodO, pn).b, c.pair(accO, pn).f
+			// Declared properties whose names match the pattern must now satisfy it too.
+			for _, k := range c.declaredNames(o) {
+				if pp := c.pair(c.declaration(o, k), pn); pp.b == false && patternMatches(n, src, k) {
+					b = false
+				}
+			}
+			x := c.findingAt(rulePatternPropertyAdded, pn.loc(), nil, n, "", pn.ptr, b, f, fmt.Sprintf("patternProperties %s added", quote(src)))
+			fs = append(fs, x)
 		default:
-			r := c.pair(po, c.other(n))
-			x := c.findingAt(rulePatternPropertyRemoved, po.loc(), o, nil, po.ptr, "", r.b, r.f, fmt.Sprintf("patternProperties %s removed", quote(src)))
+			accN := c.other(n)
+			prodN := branchPattern(n, src, 0)
+			if prodN == nil || accN.isFalse() {
+				prodN = accN
+			}
+			b, f := c.pair(po, accN).b, c.pair(po, prodN).f
+			// Old readers also applied the pattern to declared properties matching it.
+			for _, k := range c.declaredNames(n) {
+				if pp := c.pair(po, c.declaration(n, k)); pp.f == false && patternMatches(o, src, k) {
+					f = false
+				}
+			}
+			x := c.findingAt(rulePatternPropertyRemoved, po.loc(), o, nil, po.ptr, "", b, f, fmt.Sprintf("patternProperties %s removed", quote(src)))
 			fs = append(fs, x)
 		}
 	}
@@ -513,12 +537,16 @@ func (c *Comparison) compareAdditional(o, n *node) []compat.Finding {
 		return nil
 	}
 	r := c.pair(oo, no)
+	// Names that branches declare through patterns or additionalProperties schemas are
+	// emitted by writers even where the object's own keywords leave names open.
+	b := r.b && !(producesViaBranches(o, 0) && !no.open)
+	f := r.f && !(producesViaBranches(n, 0) && !oo.open)
 	rule := ruleAdditionalRelaxed
 	if sn == "closed" || (sn == "schema" && so == "open") {
 		rule = ruleAdditionalRestricted
 	}
 	msg := fmt.Sprintf("additionalProperties changed from %s to %s", so, sn)
-	x := c.findingAt(rule, n.loc()+"/additionalProperties", o, n, o.ptr+"/additionalProperties", n.ptr+"/additionalProperties", r.b, r.f, msg)
+	x := c.findingAt(rule, n.loc()+"/additionalProperties", o, n, o.ptr+"/additionalProperties", n.ptr+"/additionalProperties", b, f, msg)
 	return []compat.Finding{c.withWitness(x, o, n, c.typeCandidates(tObject))}
 }
 
@@ -742,4 +770,80 @@ func effRequired(n *node, depth int) map[string]bool {
 		}
 	}
 	return out
+}
+
+// branchPattern finds the schema a branch of n gives names matching the pattern src.
+func branchPattern(n *node, src string, depth int) *node {
+	if depth > maxMemberDepth {
+		return nil
+	}
+	for _, bs := range branches(n) {
+		for _, m := range bs {
+			if m == nil {
+				continue
+			}
+			for _, pp := range m.patternProps {
+				if pp.src == src {
+					return pp.n
+				}
+			}
+			if p := branchPattern(m, src, depth+1); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// producesViaBranches reports whether a branch of n declares names beyond fixed
+// properties (pattern properties or an additionalProperties schema), which writers emit.
+func producesViaBranches(n *node, depth int) bool {
+	if depth > maxMemberDepth {
+		return false
+	}
+	for _, bs := range branches(n) {
+		for _, m := range bs {
+			if m == nil {
+				continue
+			}
+			if len(m.patternProps) > 0 || m.additional != nil && !m.additional.isFalse() && !m.additional.isTrue() {
+				return true
+			}
+			if producesViaBranches(m, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// declaredNames lists the property names n declares, itself or in a branch, sorted.
+func (c *Comparison) declaredNames(n *node) []string {
+	names := map[string]bool{}
+	for _, k := range n.propNames {
+		names[k] = true
+	}
+	memberNames(n, names, 0)
+	return sortedKeys(names)
+}
+
+// declaration is the schema declaring property k in n or one of its branches.
+func (c *Comparison) declaration(n *node, k string) *node {
+	if p, ok := n.props[k]; ok {
+		return p
+	}
+	if p := branchProp(n, k, 0); p != nil {
+		return p
+	}
+	return c.other(n)
+}
+
+// patternMatches reports whether n's own pattern property src matches name k.
+func patternMatches(n *node, src, k string) bool {
+	for _, pp := range n.patternProps {
+		if pp.src == src {
+			return pp.re.MatchString(k)
+		}
+	}
+	return false
 }

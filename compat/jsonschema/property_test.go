@@ -92,6 +92,28 @@ func randSchema(r *rand.Rand, depth int) map[string]any {
 		if r.Intn(10) == 0 {
 			s["not"] = randSchema(r, depth+1)
 		}
+		if r.Intn(6) == 0 {
+			s["patternProperties"] = map[string]any{"^y": randSchema(r, depth+1)}
+		}
+		if r.Intn(8) == 0 {
+			s["dependentRequired"] = map[string]any{"x": []any{"y"}}
+		}
+		if r.Intn(6) == 0 {
+			s["prefixItems"] = []any{randSchema(r, depth+1)}
+		}
+		if r.Intn(8) == 0 {
+			s["if"] = randSchema(r, depth+1)
+			s["then"] = randSchema(r, depth+1)
+		}
+		if r.Intn(8) == 0 {
+			s["propertyNames"] = map[string]any{"maxLength": json.Number("1")}
+		}
+		if r.Intn(8) == 0 {
+			s["uniqueItems"] = true
+		}
+		if r.Intn(8) == 0 {
+			s["minProperties"] = json.Number("1")
+		}
 	}
 	return s
 }
@@ -190,7 +212,8 @@ func testRandomSoundness(t *testing.T, seed int64) {
 // mutate changes one keyword of a schema, so pairs are often close to each other.
 func mutate(r *rand.Rand, s map[string]any) map[string]any {
 	out := roundTrip(s).(map[string]any)
-	keys := []string{"minimum", "maxLength", "required", "additionalProperties", "type", "pattern", "maxItems", "allOf", "anyOf", "properties"}
+	keys := []string{"minimum", "maxLength", "required", "additionalProperties", "type", "pattern", "maxItems", "allOf", "anyOf", "properties",
+		"patternProperties", "prefixItems", "propertyNames", "uniqueItems", "dependentRequired", "if", "then", "oneOf", "not"}
 	k := keys[r.Intn(len(keys))]
 	if _, ok := out[k]; ok {
 		delete(out, k)
