@@ -313,10 +313,12 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 		msg := kw + " branch removed"
 		if one {
 			rule = ruleOneOfBranchRemoved
-			for _, y := range ob {
-				if y != x && !c.disjoint(x, y, 0) {
+			// A new value matching a new branch and the removed one matched two old
+			// branches, which old readers reject.
+			for _, y := range nb {
+				if !c.disjoint(x, y, 0) {
 					f = false
-					msg += " that may overlap another branch, so values matching both are now accepted"
+					msg += " that may overlap a remaining branch, so new values matching both are rejected by old readers"
 					break
 				}
 			}
