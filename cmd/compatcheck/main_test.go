@@ -5,10 +5,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -74,3 +76,24 @@ func TestEveryRuleDocumented(t *testing.T) {
 		require.NotZero(t, kinds[k], "no rules registered for %s", k)
 	}
 }
+
+// TestEveryRuleHasGolden checks that every registered rule is exercised by at least one
+// golden report of its engine, so no rule ships that no test has ever seen fire.
+func TestEveryRuleHasGolden(t *testing.T) {
+	archives, err := filepath.Glob(filepath.Join("..", "..", "compat", "*", "testdata", "*.txtar"))
+	require.NoError(t, err)
+	require.NotEmpty(t, archives)
+	seen := map[string]bool{}
+	for _, a := range archives {
+		data, err := os.ReadFile(a)
+		require.NoError(t, err)
+		for _, m := range goldenRule.FindAllSubmatch(data, -1) {
+			seen[string(m[1])] = true
+		}
+	}
+	for _, r := range compat.Rules() {
+		assert.True(t, seen[r.ID], "rule %s (%s) appears in no golden report", r.ID, r.Kind)
+	}
+}
+
+var goldenRule = regexp.MustCompile(`"rule": "([A-Z0-9_]+)"`)
