@@ -291,31 +291,36 @@ func eachLine(s string, fn func(start, end int)) {
 	}
 }
 
-// splitGoose keeps the "-- +goose Up" sections of a goose migration.
-func splitGoose(src compat.Source, m *migration) error {
+// section is what an annotation line says about the lines after it.
+type section int
+
+const (
+	sameSection section = iota // the annotation does not change the section
+	upSection                  // the lines after it are the up migration
+	downSection                // the lines after it are the down migration
+)
+
+// keepUpSection keeps only the up section of a migration whose sections are marked by
+// annotation lines (goose, dbmate): annotation lines and everything outside the up section
+// are blanked, so byte offsets, and with them positions, stay those of the file. annotate
+// reads one annotation (the submatches of re) at byte offset start; the first error it
+// returns is reported. missing is the error when the file has no up section at all.
+func keepUpSection(src compat.Source, m *migration, re *regexp.Regexp, missing string,
+	annotate func(g []string, start int) (section, error)) error {
 	bl := &blanker{b: []byte(m.raw)}
-	m.inTx = true
-	m.txNote = "goose runs each migration in a transaction"
 	up, sawUp := false, false
 	var err error
 	eachLine(m.raw, func(start, end int) {
-		g := reGooseLine.FindStringSubmatch(m.raw[start:end])
-		if g != nil {
-			switch words := strings.ToLower(strings.Join(strings.Fields(g[1]), " ")); {
-			case words == "up":
+		if g := re.FindStringSubmatch(m.raw[start:end]); g != nil {
+			sec, aerr := annotate(g, start)
+			if aerr != nil && err == nil {
+				err = aerr
+			}
+			switch sec {
+			case upSection:
 				up, sawUp = true, true
-			case words == "down":
+			case downSection:
 				up = false
-			case words == "no transaction":
-				m.inTx = false
-				m.txNote = "the migration is marked -- +goose NO TRANSACTION"
-			case words == "statementbegin" || words == "statementend" ||
-				strings.HasPrefix(words, "envsub"):
-			default:
-				if err == nil {
-					line, col := m.position(start)
-					err = src.Errorf(m.file, line, col, "unknown goose annotation %q", g[1])
-				}
 			}
 			bl.blank(start, end)
 			return
@@ -328,54 +333,58 @@ func splitGoose(src compat.Source, m *migration) error {
 		return err
 	}
 	if !sawUp {
-		return src.Errorf(m.file, 1, 1, "goose migration has no \"-- +goose Up\" annotation")
+		return src.Errorf(m.file, 1, 1, "%s", missing)
 	}
 	m.text = string(bl.b)
 	return nil
 }
 
-// splitDbmate keeps the "-- migrate:up" section of a dbmate migration.
+// splitGoose keeps the "-- +goose Up" section of a goose migration and reads its
+// transaction annotation.
+func splitGoose(src compat.Source, m *migration) error {
+	m.inTx = true
+	m.txNote = "goose runs each migration in a transaction"
+	return keepUpSection(src, m, reGooseLine, `goose migration has no "-- +goose Up" annotation`,
+		func(g []string, start int) (section, error) {
+			switch words := strings.ToLower(strings.Join(strings.Fields(g[1]), " ")); {
+			case words == "up":
+				return upSection, nil
+			case words == "down":
+				return downSection, nil
+			case words == "no transaction":
+				m.inTx = false
+				m.txNote = "the migration is marked -- +goose NO TRANSACTION"
+			case words == "statementbegin" || words == "statementend" || strings.HasPrefix(words, "envsub"):
+			default:
+				line, col := m.position(start)
+				return sameSection, src.Errorf(m.file, line, col, "unknown goose annotation %q", g[1])
+			}
+			return sameSection, nil
+		})
+}
+
+// splitDbmate keeps the "-- migrate:up" section of a dbmate migration and reads its
+// transaction option.
 func splitDbmate(src compat.Source, m *migration) error {
-	bl := &blanker{b: []byte(m.raw)}
 	m.inTx = true
 	m.txNote = "dbmate runs each migration in a transaction"
-	up, sawUp := false, false
-	var err error
-	eachLine(m.raw, func(start, end int) {
-		g := reDbmateLine.FindStringSubmatch(m.raw[start:end])
-		if g != nil {
-			if strings.EqualFold(g[1], "up") {
-				up, sawUp = true, true
-				for _, opt := range strings.Fields(g[2]) {
-					k, v, _ := strings.Cut(opt, ":")
-					switch {
-					case strings.EqualFold(k, "transaction") && strings.EqualFold(v, "false"):
-						m.inTx = false
-						m.txNote = "the migration is marked transaction:false"
-					case strings.EqualFold(k, "transaction") && strings.EqualFold(v, "true"):
-					default:
-						if err == nil {
-							line, col := m.position(start)
-							err = src.Errorf(m.file, line, col, "unknown dbmate option %q", opt)
-						}
-					}
-				}
-			} else {
-				up = false
+	return keepUpSection(src, m, reDbmateLine, `dbmate migration has no "-- migrate:up" section`,
+		func(g []string, start int) (section, error) {
+			if !strings.EqualFold(g[1], "up") {
+				return downSection, nil
 			}
-			bl.blank(start, end)
-			return
-		}
-		if !up {
-			bl.blank(start, end)
-		}
-	})
-	if err != nil {
-		return err
-	}
-	if !sawUp {
-		return src.Errorf(m.file, 1, 1, "dbmate migration has no \"-- migrate:up\" section")
-	}
-	m.text = string(bl.b)
-	return nil
+			for _, opt := range strings.Fields(g[2]) {
+				k, v, _ := strings.Cut(opt, ":")
+				switch {
+				case strings.EqualFold(k, "transaction") && strings.EqualFold(v, "false"):
+					m.inTx = false
+					m.txNote = "the migration is marked transaction:false"
+				case strings.EqualFold(k, "transaction") && strings.EqualFold(v, "true"):
+				default:
+					line, col := m.position(start)
+					return upSection, src.Errorf(m.file, line, col, "unknown dbmate option %q", opt)
+				}
+			}
+			return upSection, nil
+		})
 }
