@@ -171,7 +171,7 @@ func (c *Comparison) match(os, ns []*node) (mo, mn []bool) {
 	mo, mn = make([]bool, len(os)), make([]bool, len(ns))
 	for i, a := range os {
 		for j, b := range ns {
-			if mn[j] {
+			if mn[j] || c.surelyDiffers(a, b) {
 				continue
 			}
 			if c.pair(a, b).clean {
@@ -181,6 +181,20 @@ func (c *Comparison) match(os, ns []*node) (mo, mn []bool) {
 		}
 	}
 	return mo, mn
+}
+
+// surelyDiffers reports, without comparing the pair, that comparing a with b would find
+// something: neither lists values, both are compared (not an undeclared position under
+// the produce-accept model) and their effective types differ, which compareTypes always
+// reports. Matching branches skips such pairs instead of building witnesses for them.
+func (c *Comparison) surelyDiffers(a, b *node) bool {
+	if a == nil || b == nil || a.hasEnum || b.hasEnum {
+		return false
+	}
+	if c.opts.Model == ProduceAccept && (a.open || b.open) {
+		return false
+	}
+	return effTypes(a, 0) != effTypes(b, 0)
 }
 
 func unmatched(xs []*node, m []bool) []*node {

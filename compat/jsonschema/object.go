@@ -330,8 +330,10 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 		} else {
 			// Writers' values satisfy both their declaration and the object's own keywords,
 			// so either is an over-approximation of what they produce: one proof suffices.
+			// When the object's own keywords already decide a direction, the declaration's
+			// proof is not needed and is not attempted.
 			both := c.pair(accO, accN)
-			r = &pairResult{b: c.pair(prodO, accN).b || both.b, f: c.pair(accO, prodN).f || both.f}
+			r = &pairResult{b: both.b || c.pair(prodO, accN).b, f: both.f || c.pair(accO, prodN).f}
 		}
 		reqAdded := nreq[k] && !oreq[k]
 		reqRemoved := oreq[k] && !nreq[k]
