@@ -1,7 +1,8 @@
 // Package compattest runs an engine's golden tests: txtar archives holding an old/ tree, a
 // new/ tree and the expected report, with -update to regenerate the expectations. Every
 // archive is also checked for the properties every engine must have: comparing a tree with
-// itself reports nothing, and the same inputs encode to byte-identical reports.
+// itself reports nothing, the same inputs encode to byte-identical reports, and every
+// report keeps the promises [CheckPromises] lists.
 //
 // An archive looks like this; its comment (the text before the first file) is handed to
 // the engine, which reads its options from it:
@@ -121,6 +122,7 @@ func runArchive(t *testing.T, file string, compare CompareFunc, opts Options) {
 	if cmpErr != nil {
 		return
 	}
+	CheckPromises(t, report)
 
 	// The same inputs must encode to byte-identical reports.
 	again, err := compare(ctx, old, new, comment)
@@ -154,6 +156,35 @@ func runArchive(t *testing.T, file string, compare CompareFunc, opts Options) {
 		if b != sf || f != sb {
 			t.Errorf("swapping OLD and NEW must swap B and F: got B=%v F=%v, swapped B=%v F=%v\nswapped report:\n%s",
 				b, f, sb, sf, EncodeJSON(t, swapped))
+		}
+	}
+}
+
+// CheckPromises checks what every report promises its readers, whatever the engine: each
+// finding names a registered rule and is positioned, each unsuppressed breaking or
+// read-tolerant finding carries the safe sequence of releases, and each hazard names a
+// registered hazard rule and carries its own advice.
+func CheckPromises(t testing.TB, r *compat.Report) {
+	t.Helper()
+	for _, f := range r.Findings {
+		rule, ok := compat.LookupRule(f.Rule)
+		if !ok || rule.Hazard {
+			t.Errorf("%s: %q is not a registered class rule", f.Subject, f.Rule)
+		}
+		if f.Pos().File == "" {
+			t.Errorf("%s %s: finding has no position", f.Rule, f.Subject)
+		}
+		if f.Suppressed == "" && f.Class() >= compat.ReadTolerant && len(f.Advice) == 0 {
+			t.Errorf("%s %s: %s finding has no advice (the safe sequence of releases)", f.Rule, f.Subject, f.Class())
+		}
+		for _, h := range f.Hazards {
+			hr, ok := compat.LookupRule(h.Rule)
+			if !ok || !hr.Hazard {
+				t.Errorf("%s %s: hazard %q is not a registered hazard rule", f.Rule, f.Subject, h.Rule)
+			}
+			if len(h.Advice) == 0 {
+				t.Errorf("%s %s: hazard %s has no advice", f.Rule, f.Subject, h.Rule)
+			}
 		}
 	}
 }
