@@ -117,9 +117,11 @@ func (s *spec) documents() ([]jsonschema.Document, error) {
 		if err != nil {
 			return nil, err
 		}
-		var pos func(string) (int, int)
-		if !s.swagger {
-			pos = func(ptr string) (int, int) { return s.lineCol(b.file, b.ptr+ptr) }
+		pos := func(ptr string) (int, int) { return s.lineCol(b.file, b.ptr+ptr) }
+		if s.swagger {
+			// Positions inside a converted Swagger 2.0 document cannot be mapped back;
+			// findings still name the file.
+			pos = func(string) (int, int) { return 0, 0 }
 		}
 		docs = append(docs, jsonschema.Document{Path: name, Value: cp, Pos: pos})
 	}
