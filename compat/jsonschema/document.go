@@ -61,6 +61,10 @@ type Schemas struct {
 	compiler *js.Compiler
 	errf     func(file string, line, col int, format string, args ...any) error
 	tree     string // the Source's name, when built from one
+	// draft7 is set when some document is registered as draft-07 (see compileAsDraft7);
+	// exact is then the compiler that registers none so, built on first need.
+	draft7 bool
+	exact  *js.Compiler
 
 	mu       sync.Mutex // guards compiled, nodes and nextID; taken in seq order
 	seq      uint64
@@ -91,12 +95,7 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 		compiled: map[string]*js.Schema{},
 		nodes:    map[*js.Schema]*node{},
 	}
-	c := js.NewCompiler()
-	c.Draft = js.Draft2020
-	c.AssertFormat = true
-	c.AssertContent = false
-	c.ExtractAnnotations = true // readOnly, writeOnly and deprecated
-	c.LoadURL = sc.load
+	c := sc.newCompiler()
 	sc.compiler = c
 	sorted := append([]Document(nil), docs...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
@@ -109,12 +108,19 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 			return nil, errf(d.Path, 0, 0, "document given twice")
 		}
 		sc.docs[d.Path] = d
-		data, err := json.Marshal(compileAs2019(d.Value))
-		if err != nil {
-			return nil, errf(d.Path, 1, 1, "cannot encode document: %v", err)
+		v, fast := compileAs2019(d.Value), false
+		if v7, ok := compileAsDraft7(d.Value); ok {
+			v, fast = v7, true
+			sc.draft7 = true
 		}
-		if err := c.AddResource(docURL(d.Path), bytes.NewReader(data)); err != nil {
-			return nil, errf(d.Path, 1, 1, "%s", cleanLibError(err.Error()))
+		if err := sc.register(c, d, v); err != nil {
+			if !fast {
+				return nil, err
+			}
+			// The exact registration decides what is wrong with the document.
+			if err := sc.register(c, d, compileAs2019(d.Value)); err != nil {
+				return nil, err
+			}
 		}
 		if m, ok := d.Value.(map[string]any); ok {
 			for _, key := range []string{"$id", "id"} {
@@ -128,6 +134,53 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 		}
 	}
 	return sc, nil
+}
+
+// newCompiler returns a validator compiler configured for this engine, loading only
+// from sc.
+func (sc *Schemas) newCompiler() *js.Compiler {
+	c := js.NewCompiler()
+	c.Draft = js.Draft2020
+	c.AssertFormat = true
+	c.AssertContent = false
+	c.ExtractAnnotations = true // readOnly, writeOnly and deprecated
+	c.LoadURL = sc.load
+	return c
+}
+
+// register adds document d, whose value is v, to compiler c.
+func (sc *Schemas) register(c *js.Compiler, d *Document, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return sc.errf(d.Path, 1, 1, "cannot encode document: %v", err)
+	}
+	if err := c.AddResource(docURL(d.Path), bytes.NewReader(data)); err != nil {
+		return sc.errf(d.Path, 1, 1, "%s", cleanLibError(err.Error()))
+	}
+	return nil
+}
+
+// exactCompiler returns (building it once) a compiler holding every document registered
+// as draft 2019-09 or 2020-12, never as draft-07 (see compileAsDraft7): it decides the
+// schemas the fast registration fails on, so that errors read exactly as they always did.
+func (sc *Schemas) exactCompiler() (*js.Compiler, error) {
+	if sc.exact != nil {
+		return sc.exact, nil
+	}
+	c := sc.newCompiler()
+	paths := make([]string, 0, len(sc.docs))
+	for p := range sc.docs {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		d := sc.docs[p]
+		if err := sc.register(c, d, compileAs2019(d.Value)); err != nil {
+			return nil, err
+		}
+	}
+	sc.exact = c
+	return c, nil
 }
 
 func validDocPath(p string) bool {
@@ -217,7 +270,21 @@ func (sc *Schemas) schemaAt(ref string) (*node, error) {
 	return sc.nodeOf(s)
 }
 
-func (sc *Schemas) compileAt(file, ptr string) (s *js.Schema, err error) {
+func (sc *Schemas) compileAt(file, ptr string) (*js.Schema, error) {
+	s, err := sc.compileWith(sc.compiler, file, ptr)
+	if err != nil && sc.draft7 {
+		// Documents registered as draft-07 compile exactly as under their own draft when
+		// they are valid; whatever fails is decided, and reported, by the exact drafts.
+		c, cerr := sc.exactCompiler()
+		if cerr != nil {
+			return nil, cerr
+		}
+		return sc.compileWith(c, file, ptr)
+	}
+	return s, err
+}
+
+func (sc *Schemas) compileWith(c *js.Compiler, file, ptr string) (s *js.Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = nil, sc.errAt(file, ptr, "internal error compiling the schema (please report): %v", r)
@@ -230,7 +297,7 @@ func (sc *Schemas) compileAt(file, ptr string) (s *js.Schema, err error) {
 			u = docURL(file) + "#" + ptr
 		}
 	}
-	s, err = sc.compiler.Compile(u)
+	s, err = c.Compile(u)
 	if err != nil {
 		return nil, sc.compileError(file, ptr, err)
 	}
@@ -494,4 +561,104 @@ func uses2020Only(v any, depth int) bool {
 		}
 	}
 	return false
+}
+
+// The validator library checks every document against its draft's metaschema before
+// compiling it, and for drafts 2019-09 and 2020-12 that check (vocabularies, $recursiveRef,
+// unevaluated keywords) costs most of a large API's comparison. A document that uses only
+// keywords the library compiles and validates identically under draft-07, whose
+// metaschema constrains them identically, is registered as draft-07, which the library
+// checks several times faster: a $ref stands alone (draft-07 ignores its siblings), and
+// nothing draft-07 lacks or reads differently appears ($defs, $id, $anchor, contains with
+// its 2019 minContains default, dependencies, deprecated, content keywords, unevaluated
+// keywords, unknown keywords). Positions and pointers are unchanged; a document that
+// fails to compile is compiled again under its own draft, which decides the error.
+const draft7URL = "http://json-schema.org/draft-07/schema#"
+
+// draft7Keywords are the keywords compiled identically under draft-07 and the document's
+// own draft (2019-09 or 2020-12 without the keywords uses2020Only looks for).
+var draft7Keywords = map[string]bool{
+	"$ref": true, "type": true, "enum": true, "const": true, "multipleOf": true, "maximum": true,
+	"exclusiveMaximum": true, "minimum": true, "exclusiveMinimum": true, "maxLength": true,
+	"minLength": true, "pattern": true, "format": true, "items": true, "additionalItems": true,
+	"maxItems": true, "minItems": true, "uniqueItems": true, "maxProperties": true,
+	"minProperties": true, "required": true, "properties": true, "patternProperties": true,
+	"additionalProperties": true, "propertyNames": true, "definitions": true, "if": true,
+	"then": true, "else": true, "allOf": true, "anyOf": true, "oneOf": true, "not": true,
+	"readOnly": true, "writeOnly": true, "title": true, "description": true, "default": true,
+	"examples": true, "$comment": true,
+}
+
+// compileAsDraft7 returns the document registered as draft-07, or false when it must keep
+// its own draft.
+func compileAsDraft7(v any) (any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	if s, has := m["$schema"]; has {
+		str, _ := s.(string)
+		if strings.TrimSuffix(str, "#") != draft2020URL {
+			return nil, false
+		}
+	}
+	if _, ref := m["$ref"]; ref || uses2020Only(v, 0) || !draft7Schema(m, 0, true) {
+		return nil, false
+	}
+	out := make(map[string]any, len(m)+1)
+	for k, x := range m {
+		out[k] = x
+	}
+	out["$schema"] = draft7URL
+	return out, true
+}
+
+// draft7Schema reports whether the schema v and its subschemas use only draft7Keywords.
+func draft7Schema(v any, depth int, root bool) bool {
+	if depth > maxDecodeDepth {
+		return false
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		_, isBool := v.(bool)
+		return isBool
+	}
+	if _, ref := m["$ref"]; ref && len(m) != 1 {
+		return false
+	}
+	for k, x := range m {
+		if !draft7Keywords[k] {
+			if root && k == "$schema" {
+				continue
+			}
+			return false
+		}
+		switch k {
+		case "allOf", "anyOf", "oneOf":
+			list, ok := x.([]any)
+			if !ok || len(list) == 0 {
+				return false
+			}
+			for _, e := range list {
+				if !draft7Schema(e, depth+1, false) {
+					return false
+				}
+			}
+		case "items", "additionalItems", "additionalProperties", "propertyNames", "if", "then", "else", "not":
+			if !draft7Schema(x, depth+1, false) {
+				return false
+			}
+		case "properties", "patternProperties", "definitions":
+			ps, ok := x.(map[string]any)
+			if !ok {
+				return false
+			}
+			for _, e := range ps {
+				if !draft7Schema(e, depth+1, false) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
