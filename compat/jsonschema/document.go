@@ -230,6 +230,8 @@ func (sc *Schemas) pos(file, ptr string) *compat.Position {
 	if !ok || d.Pos == nil {
 		return nil
 	}
+	posMu.Lock()
+	defer posMu.Unlock()
 	for {
 		line, col := d.Pos(ptr)
 		if line > 0 {
@@ -242,6 +244,10 @@ func (sc *Schemas) pos(file, ptr string) *compat.Position {
 		ptr = ptr[:i]
 	}
 }
+
+// posMu serializes calls of the documents' Pos functions, which the two versions of a
+// comparison may reach at the same time while they compile (see schemasAt).
+var posMu sync.Mutex
 
 // errAt returns a positioned error at file#ptr.
 func (sc *Schemas) errAt(file, ptr, format string, args ...any) error {
@@ -477,11 +483,7 @@ func (c *Comparison) Compare(ctx context.Context, oldRef, newRef string) (out []
 		second.mu.Lock()
 		defer second.mu.Unlock()
 	}
-	o, err := c.old.schemaAt(oldRef)
-	if err != nil {
-		return nil, err
-	}
-	n, err := c.new.schemaAt(newRef)
+	o, n, err := c.schemasAt(oldRef, newRef)
 	if err != nil {
 		return nil, err
 	}
@@ -496,6 +498,49 @@ func (c *Comparison) Compare(ctx context.Context, oldRef, newRef string) (out []
 	}
 	out = collect(res)
 	return out, nil
+}
+
+// schemasAt returns the old and new nodes of a pair. Compiling is most of the work of the
+// first comparisons (the first one of a large API compiles nearly every schema), and the
+// two versions have their own compilers and node tables, so when both sides still need
+// compiling they are compiled at the same time. Each side compiles exactly what it would
+// alone; when both fail, the old side's error is returned, as when compiled in turn.
+func (c *Comparison) schemasAt(oldRef, newRef string) (o, n *node, err error) {
+	_, oldDone := c.old.compiled[oldRef]
+	_, newDone := c.new.compiled[newRef]
+	if oldDone || newDone || c.old == c.new {
+		if o, err = c.old.schemaAt(oldRef); err != nil {
+			return nil, nil, err
+		}
+		if n, err = c.new.schemaAt(newRef); err != nil {
+			return nil, nil, err
+		}
+		return o, n, nil
+	}
+	var nerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				n, nerr = nil, fmt.Errorf("jsonschema: internal error comparing %s with %s (please report): %v", oldRef, newRef, r)
+			}
+		}()
+		n, nerr = c.new.schemaAt(newRef)
+	}()
+	func() {
+		// Wait for the new side even when the old one panics, so that it is never
+		// compiled after the locks are released.
+		defer func() { <-done }()
+		o, err = c.old.schemaAt(oldRef)
+	}()
+	if err != nil {
+		return nil, nil, err
+	}
+	if nerr != nil {
+		return nil, nil, nerr
+	}
+	return o, n, nil
 }
 
 // The validator library spends time quadratic in the number of subschemas of a document
