@@ -199,22 +199,48 @@ var (
 func (c *comparer) newSchemas() error {
 	c.old.buildUnits("old/")
 	c.new.buildUnits("new/")
-	odocs, err := c.old.documents()
-	if err != nil {
-		return err
+	// The versions are prepared at the same time (copying and encoding thousands of
+	// schemas is a fair part of a large comparison); errors keep their order: documents
+	// of the old version, of the new one, then schemas of the old one, of the new one.
+	type prepared struct {
+		schemas        *jsonschema.Schemas
+		docErr, schErr error
 	}
-	ndocs, err := c.new.documents()
-	if err != nil {
-		return err
+	prepare := func(sp *spec) (p prepared) {
+		docs, err := sp.documents()
+		if err != nil {
+			p.docErr = err
+			return p
+		}
+		p.schemas, p.schErr = jsonschema.NewSchemas(docs)
+		return p
 	}
-	olds, err := jsonschema.NewSchemas(odocs)
-	if err != nil {
-		return c.rename(err)
+	var np prepared
+	var npanic any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { npanic = recover() }()
+		np = prepare(c.new)
+	}()
+	op := func() prepared {
+		defer func() { <-done }()
+		return prepare(c.old)
+	}()
+	if npanic != nil {
+		panic(npanic)
 	}
-	news, err := jsonschema.NewSchemas(ndocs)
-	if err != nil {
-		return c.rename(err)
+	for _, err := range []error{op.docErr, np.docErr} {
+		if err != nil {
+			return err
+		}
 	}
+	for _, err := range []error{op.schErr, np.schErr} {
+		if err != nil {
+			return c.rename(err)
+		}
+	}
+	olds, news := op.schemas, np.schemas
 	c.schemas = &jsonschemaEngine{
 		clientWrites: jsonschema.NewComparison(olds, news, jsonschema.CompareOptions{Model: c.opts.Model, IgnoreReadOnly: true}),
 		serverWrites: jsonschema.NewComparison(olds, news, jsonschema.CompareOptions{Model: c.opts.Model, IgnoreWriteOnly: true}),
