@@ -22,6 +22,7 @@ type pairResult struct {
 	b, f     bool
 	clean    bool // no finding here or in any nested pair
 	done     bool
+	visit    uint64 // the collect walk that last reached this pair
 }
 
 var yes = &pairResult{b: true, f: true, clean: true, done: true}
@@ -34,17 +35,22 @@ func (c *Comparison) sub(r *pairResult) {
 }
 
 // collect returns the findings of a pair and every pair nested in it, each pair once.
-func collect(root *pairResult) []compat.Finding {
+// Each walk marks the pairs it reaches with its own number instead of filling a set:
+// a large API walks most of its pairs once per operation. The pairs reachable from
+// root belong to c, whose calls are serialized.
+func (c *Comparison) collect(root *pairResult) []compat.Finding {
+	c.walks++
+	walk := c.walks
 	var out []compat.Finding
-	seen := map[*pairResult]bool{root: true}
+	root.visit = walk
 	stack := []*pairResult{root}
 	for len(stack) > 0 {
 		r := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		out = append(out, r.own...)
 		for _, ch := range r.children {
-			if !seen[ch] {
-				seen[ch] = true
+			if ch.visit != walk {
+				ch.visit = walk
 				stack = append(stack, ch)
 			}
 		}

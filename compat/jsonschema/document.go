@@ -443,6 +443,8 @@ type Comparison struct {
 	depth int
 	ctx   context.Context
 	cur   *pairResult // the pair being compared, which nested pairs are recorded on
+	// walks numbers the collect walks (see collect).
+	walks uint64
 	// firsts memoizes generated values per schema, for witnesses.
 	firsts map[*node]firstValue
 	// strict answers the inclusion questions negation needs, which ignore what writers
@@ -496,7 +498,7 @@ func (c *Comparison) Compare(ctx context.Context, oldRef, newRef string) (out []
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out = collect(res)
+	out = c.collect(res)
 	return out, nil
 }
 
