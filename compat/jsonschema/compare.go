@@ -223,9 +223,10 @@ func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(produc
 	if cands == nil {
 		return f
 	}
+	shownBackward := false
 	if !f.Backward {
 		if w := c.witness(o, n, cands(o, n)); w != nil {
-			f.Witness = w
+			f.Witness, shownBackward = w, true
 		}
 	}
 	if !f.Forward && f.Witness == nil {
@@ -233,8 +234,9 @@ func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(produc
 			f.Witness = w
 		}
 	}
-	if f.Witness != nil && (f.Backward || f.Forward) {
-		// One direction failing is demonstrated; the message need not hedge.
+	// The message need not hedge when the witness demonstrates the class: the one failing
+	// direction, or B, whose failure makes the change breaking whatever F is.
+	if f.Witness != nil && (f.Backward || f.Forward || shownBackward) {
 		f.Message = strings.TrimSuffix(f.Message, unproven)
 	}
 	return f
