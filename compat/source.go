@@ -20,7 +20,8 @@ const MaxFileSize = 64 << 20
 type Source struct {
 	// FS holds the tree. Paths inside it are slash-separated and relative to its root;
 	// fs.FS rejects paths that climb out of the root, which is how references that try
-	// to escape the input tree are refused.
+	// to escape the input tree are refused. FS must be safe for concurrent use (os.DirFS,
+	// fstest.MapFS and embed.FS are): engines read files in parallel.
 	FS fs.FS
 	// File, when set, names the single file of FS that is the input. When empty, the whole
 	// tree is the input.
