@@ -249,3 +249,36 @@ func dropSection(ar *txtar.Archive, name string) {
 	}
 	ar.Files = out
 }
+
+// SeedPairs returns, for each archive matching pattern, the first old/ and the first new/
+// file whose names end in suffix ("" for any), so fuzz targets start from the goldens.
+// Archives that lack either side are skipped.
+func SeedPairs(tb testing.TB, pattern, suffix string) [][2][]byte {
+	tb.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out [][2][]byte
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var pair [2][]byte
+		for _, af := range ar.Files {
+			if !strings.HasSuffix(af.Name, suffix) {
+				continue
+			}
+			if strings.HasPrefix(af.Name, "old/") && pair[0] == nil {
+				pair[0] = af.Data
+			} else if strings.HasPrefix(af.Name, "new/") && pair[1] == nil {
+				pair[1] = af.Data
+			}
+		}
+		if pair[0] != nil && pair[1] != nil {
+			out = append(out, pair)
+		}
+	}
+	return out
+}

@@ -2,37 +2,20 @@ package jsonschema
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/compatcheck/compatcheck/compat"
-	"golang.org/x/tools/txtar"
+	"github.com/compatcheck/compatcheck/compat/compattest"
 )
 
 // FuzzCompare feeds arbitrary old and new schema files to the engine: it must return a
 // report or a positioned error, never panic, hang or report an internal error.
 func FuzzCompare(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.txtar")
-	for _, file := range files {
-		ar, err := txtar.ParseFile(file)
-		if err != nil {
-			continue
-		}
-		var old, new []byte
-		for _, af := range ar.Files {
-			if strings.HasPrefix(af.Name, "old/") && old == nil {
-				old = af.Data
-			}
-			if strings.HasPrefix(af.Name, "new/") && new == nil {
-				new = af.Data
-			}
-		}
-		if old != nil && new != nil {
-			f.Add(old, new, false)
-		}
+	for _, p := range compattest.SeedPairs(f, "testdata/*.txtar", "") {
+		f.Add(p[0], p[1], false)
 	}
 	f.Add([]byte("type: string\n"), []byte("type: [string, 'null']\n"), true)
 	f.Fuzz(func(t *testing.T, old, new []byte, yaml bool) {

@@ -2,38 +2,21 @@ package openapi
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/compatcheck/compatcheck/compat"
-	"golang.org/x/tools/txtar"
+	"github.com/compatcheck/compatcheck/compat/compattest"
 )
 
 // FuzzCompare feeds arbitrary pairs of root documents to Compare: whatever the input, it
 // must return a report or an input error, never panic (the top-level recover turns a
 // panic into an "internal error", which fails the fuzz target) and never hang.
 func FuzzCompare(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.txtar")
-	for _, file := range files {
-		ar, err := txtar.ParseFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		var old, new []byte
-		for _, af := range ar.Files {
-			switch {
-			case strings.HasPrefix(af.Name, "old/") && old == nil:
-				old = af.Data
-			case strings.HasPrefix(af.Name, "new/") && new == nil:
-				new = af.Data
-			}
-		}
-		if old != nil && new != nil {
-			f.Add(old, new)
-		}
+	for _, p := range compattest.SeedPairs(f, "testdata/*.txtar", "") {
+		f.Add(p[0], p[1])
 	}
 	f.Fuzz(func(t *testing.T, old, new []byte) {
 		src := func(data []byte) compat.Source {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -13,29 +12,14 @@ import (
 	"github.com/compatcheck/compatcheck/compat/compattest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/tools/txtar"
 )
 
 // FuzzCompare feeds arbitrary pairs of .proto texts to Compare, seeded from the golden
 // archives. Compare must return a report or a *compat.Error, never panic or return an
 // internal error, and comparing a valid file with itself must report nothing.
 func FuzzCompare(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.txtar")
-	for _, file := range files {
-		ar, err := txtar.ParseFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		var oldText, newText string
-		for _, af := range ar.Files {
-			if strings.HasPrefix(af.Name, "old/") && oldText == "" && strings.HasSuffix(af.Name, ".proto") {
-				oldText = string(af.Data)
-			}
-			if strings.HasPrefix(af.Name, "new/") && newText == "" && strings.HasSuffix(af.Name, ".proto") {
-				newText = string(af.Data)
-			}
-		}
-		f.Add(oldText, newText)
+	for _, p := range compattest.SeedPairs(f, "testdata/*.txtar", ".proto") {
+		f.Add(string(p[0]), string(p[1]))
 	}
 	f.Fuzz(func(t *testing.T, oldText, newText string) {
 		if len(oldText) > 1<<16 || len(newText) > 1<<16 {
