@@ -112,7 +112,7 @@ func (sc *Schemas) itemAt(n *node, i int) *node {
 	}
 	if n.openTail == nil {
 		kw := "items"
-		if n.s != nil && n.s.Draft != nil && len(n.prefix) > 0 && n.s.Items != nil {
+		if n.tupleItems && len(n.prefix) > 0 {
 			kw = "additionalItems"
 		}
 		n.openTail = sc.synthetic(n.file, n.ptr+"/"+kw, true)

@@ -154,6 +154,16 @@ type node struct {
 	unevaluatedItems       *node
 	hasOwnObjectKeywords   bool
 	hasCombinatorsOrRefSet bool
+
+	// How the keywords are spelled in the file, for subjects and positions: const rather
+	// than enum, a draft-04 style exclusive bound, the tuple form of items, the required
+	// list in its order, and which keyword ("dependentRequired" or "dependencies") holds
+	// each dependency.
+	isConst              bool
+	loExclKw, hiExclKw   bool
+	tupleItems           bool
+	requiredList         []string
+	depKw                map[string]string
 }
 
 // loc is the node's "path#/pointer".
@@ -314,7 +324,7 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	switch {
 	case s.Constant != nil:
 		values = []any{s.Constant[0]}
-		n.hasEnum = true
+		n.hasEnum, n.isConst = true, true
 	case s.Enum != nil:
 		values = s.Enum
 		n.hasEnum = true
@@ -340,10 +350,12 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	if s.ExclusiveMinimum != nil && (n.lo == nil || s.ExclusiveMinimum.Cmp(n.lo) >= 0) {
 		n.lo, n.loExcl = s.ExclusiveMinimum, true
 	}
+	n.loExclKw = s.ExclusiveMinimum != nil && s.Minimum == nil
 	n.hi, n.hiExcl = s.Maximum, false
 	if s.ExclusiveMaximum != nil && (n.hi == nil || s.ExclusiveMaximum.Cmp(n.hi) <= 0) {
 		n.hi, n.hiExcl = s.ExclusiveMaximum, true
 	}
+	n.hiExclKw = s.ExclusiveMaximum != nil && s.Maximum == nil
 	n.multipleOf = s.MultipleOf
 	n.minLen, n.maxLen = s.MinLength, s.MaxLength
 	if s.Pattern != nil {
@@ -366,6 +378,7 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 			return err
 		}
 	case []*js.Schema:
+		n.tupleItems = true
 		if n.prefix, err = subs(items); err != nil {
 			return err
 		}
@@ -398,6 +411,7 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	}
 	sort.Strings(n.propNames)
 	n.required = map[string]bool{}
+	n.requiredList = s.Required
 	for _, r := range s.Required {
 		n.required[r] = true
 	}
@@ -425,8 +439,10 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	n.minProps, n.maxProps = s.MinProperties, s.MaxProperties
 	n.depRequired = map[string][]string{}
 	n.depSchemas = map[string]*node{}
+	n.depKw = map[string]string{}
 	for k, v := range s.DependentRequired {
 		n.depRequired[k] = v
+		n.depKw[k] = "dependentRequired"
 	}
 	for k, v := range s.DependentSchemas {
 		if n.depSchemas[k], err = sub(v); err != nil {
@@ -437,7 +453,13 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 		switch v := v.(type) {
 		case []string:
 			n.depRequired[k] = v
+			if n.depKw[k] == "" {
+				n.depKw[k] = "dependencies"
+			}
 		case *js.Schema:
+			if n.depKw[k] == "" {
+				n.depKw[k] = "dependencies"
+			}
 			if n.depSchemas[k], err = sub(v); err != nil {
 				return err
 			}

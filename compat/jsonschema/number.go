@@ -226,11 +226,11 @@ func boundKeyword(n *node, lower bool) string {
 	switch {
 	case lower && n.lo == nil, !lower && n.hi == nil:
 		return ""
-	case lower && n.loExcl && n.s != nil && n.s.ExclusiveMinimum != nil && n.s.Minimum == nil:
+	case lower && n.loExcl && n.loExclKw:
 		return "exclusiveMinimum"
 	case lower:
 		return "minimum"
-	case n.hiExcl && n.s != nil && n.s.ExclusiveMaximum != nil && n.s.Maximum == nil:
+	case n.hiExcl && n.hiExclKw:
 		return "exclusiveMaximum"
 	}
 	return "maximum"

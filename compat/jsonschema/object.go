@@ -450,11 +450,9 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 
 // requiredPtr points at k's entry in n's required list, or at the schema.
 func requiredPtr(n *node, k string) string {
-	if n.s != nil {
-		for i, r := range n.s.Required {
-			if r == k {
-				return fmt.Sprintf("%s/required/%d", n.ptr, i)
-			}
+	for i, r := range n.requiredList {
+		if r == k {
+			return fmt.Sprintf("%s/required/%d", n.ptr, i)
 		}
 	}
 	return n.ptr
@@ -654,13 +652,8 @@ func (c *Comparison) compareDependencies(o, n *node) []compat.Finding {
 }
 
 func depKeyword(n *node, k string) string {
-	if n.s != nil {
-		if _, ok := n.s.DependentRequired[k]; ok {
-			return "dependentRequired/" + escapePointer(k)
-		}
-		if _, ok := n.s.Dependencies[k]; ok {
-			return "dependencies/" + escapePointer(k)
-		}
+	if kw := n.depKw[k]; kw != "" {
+		return kw + "/" + escapePointer(k)
 	}
 	return ""
 }

@@ -247,7 +247,7 @@ func (c *Comparison) compareTypes(o, n *node) []compat.Finding {
 }
 
 func enumKeyword(n *node) string {
-	if n.s != nil && n.s.Constant != nil {
+	if n.isConst {
 		return "const"
 	}
 	return "enum"
