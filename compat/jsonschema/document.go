@@ -66,7 +66,13 @@ type Schemas struct {
 	draft7 bool
 	exact  *js.Compiler
 
-	mu       sync.Mutex // guards compiled, nodes and nextID; taken in seq order
+	sorted []*Document // the documents in path order
+	// native is set when the model is built straight from the documents (see native.go);
+	// nnodes then holds the nodes by "file#ptr".
+	native *nativeIndex
+	nnodes map[string]*node
+
+	mu       sync.Mutex // guards compiled, nodes, nnodes, nextID and the compiler; taken in seq order
 	seq      uint64
 	compiled map[string]*js.Schema
 	nodes    map[*js.Schema]*node
@@ -95,10 +101,9 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 		compiled: map[string]*js.Schema{},
 		nodes:    map[*js.Schema]*node{},
 	}
-	c := sc.newCompiler()
-	sc.compiler = c
 	sorted := append([]Document(nil), docs...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	ptrs := make([]*Document, len(sorted))
 	for i := range sorted {
 		d := &sorted[i]
 		if !validDocPath(d.Path) {
@@ -108,20 +113,7 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 			return nil, errf(d.Path, 0, 0, "document given twice")
 		}
 		sc.docs[d.Path] = d
-		v, fast := compileAs2019(d.Value), false
-		if v7, ok := compileAsDraft7(d.Value); ok {
-			v, fast = v7, true
-			sc.draft7 = true
-		}
-		if err := sc.register(c, d, v); err != nil {
-			if !fast {
-				return nil, err
-			}
-			// The exact registration decides what is wrong with the document.
-			if err := sc.register(c, d, compileAs2019(d.Value)); err != nil {
-				return nil, err
-			}
-		}
+		ptrs[i] = d
 		if m, ok := d.Value.(map[string]any); ok {
 			for _, key := range []string{"$id", "id"} {
 				if id, ok := m[key].(string); ok && id != "" {
@@ -133,8 +125,47 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 			}
 		}
 	}
+	sc.sorted = ptrs
+	if ix := nativeIndexOf(ptrs); ix != nil && len(sc.ids) == 0 && !forceLibrary {
+		// The library is handed the documents only if a question about values needs
+		// a schema it cannot answer from a pruned copy (see validNode).
+		sc.native, sc.nnodes = ix, map[string]*node{}
+		return sc, nil
+	}
+	if err := sc.registerAll(); err != nil {
+		return nil, err
+	}
 	return sc, nil
 }
+
+// registerAll registers every document with a new compiler (once).
+func (sc *Schemas) registerAll() error {
+	if sc.compiler != nil {
+		return nil
+	}
+	c := sc.newCompiler()
+	for _, d := range sc.sorted {
+		v, fast := compileAs2019(d.Value), false
+		if v7, ok := compileAsDraft7(d.Value); ok {
+			v, fast = v7, true
+			sc.draft7 = true
+		}
+		if err := sc.register(c, d, v); err != nil {
+			if !fast {
+				return err
+			}
+			// The exact registration decides what is wrong with the document.
+			if err := sc.register(c, d, compileAs2019(d.Value)); err != nil {
+				return err
+			}
+		}
+	}
+	sc.compiler = c
+	return nil
+}
+
+// forceLibrary turns native mode off, for the differential tests.
+var forceLibrary bool
 
 // newCompiler returns a validator compiler configured for this engine, loading only
 // from sc.
@@ -264,6 +295,11 @@ func (sc *Schemas) schemaAt(ref string) (*node, error) {
 	if _, ok := sc.docs[file]; !ok {
 		return nil, sc.errf(file, 0, 0, "no such schema document")
 	}
+	if sc.native != nil {
+		if _, ok := sc.native.locs[file+"#"+ptr]; ok {
+			return sc.nativeNode(file + "#" + ptr), nil
+		}
+	}
 	s, ok := sc.compiled[ref]
 	if !ok {
 		var err error
@@ -277,6 +313,9 @@ func (sc *Schemas) schemaAt(ref string) (*node, error) {
 }
 
 func (sc *Schemas) compileAt(file, ptr string) (*js.Schema, error) {
+	if err := sc.registerAll(); err != nil {
+		return nil, err
+	}
 	s, err := sc.compileWith(sc.compiler, file, ptr)
 	if err != nil && sc.draft7 {
 		// Documents registered as draft-07 compile exactly as under their own draft when
@@ -508,8 +547,7 @@ func (c *Comparison) Compare(ctx context.Context, oldRef, newRef string) (out []
 // compiling they are compiled at the same time. Each side compiles exactly what it would
 // alone; when both fail, the old side's error is returned, as when compiled in turn.
 func (c *Comparison) schemasAt(oldRef, newRef string) (o, n *node, err error) {
-	_, oldDone := c.old.compiled[oldRef]
-	_, newDone := c.new.compiled[newRef]
+	oldDone, newDone := c.old.built(oldRef), c.new.built(newRef)
 	if oldDone || newDone || c.old == c.new {
 		if o, err = c.old.schemaAt(oldRef); err != nil {
 			return nil, nil, err

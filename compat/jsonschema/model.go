@@ -107,6 +107,7 @@ type node struct {
 
 	file, ptr string // where the schema is; for a synthetic node, where it would be
 	synthetic bool   // not written in the file: an absent keyword's implied schema
+	native    bool   // built from the document, not from a compiled schema (see native.go)
 	// open marks an undeclared position of an open object or tuple: it accepts every
 	// value, but under the produce-accept model writers put nothing there.
 	open bool

@@ -116,6 +116,9 @@ func effTypes(n *node, depth int) typeSet {
 
 // valid reports whether the schema accepts v, using the real validator.
 func valid(n *node, v any) bool {
+	if n.native {
+		return n.side.validNode(n, v)
+	}
 	if n.s == nil {
 		return n.types&typeOf(v) != 0 || (n.types == tAll)
 	}

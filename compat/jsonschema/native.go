@@ -1,0 +1,631 @@
+package jsonschema
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/big"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	js "github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// The validator library compiles every schema a comparison reaches, $refs included, and
+// checks each document against its draft's metaschema first; on a large API that is most
+// of the comparison's time and memory. For the documents most APIs are made of, the
+// model is built straight from the decoded documents instead ("native" mode), and the
+// library only answers the questions the engine asks it about values (see validNode).
+//
+// A version is native only when every one of its documents is one the library compiles
+// exactly as draft-07 (see compileAsDraft7: a $ref stands alone; no $id, anchors, $defs
+// or draft differences), passes the checks the draft-07 metaschema makes, has every $ref
+// resolve to a schema of the version, and has no cycle of schemas applying to the same
+// instance (which the library reports as an infinite loop). Anything else, valid or not,
+// goes through the library as before, so errors read exactly as they always did. The
+// differential tests (native_test.go) build both models for every golden archive and
+// require them to be equal.
+
+// nativeIndex is what the native checks learn about a version: every schema location
+// and the target of every $ref.
+type nativeIndex struct {
+	locs map[string]any    // "file#ptr" → the schema there (an object or a boolean)
+	refs map[string]string // "file#ptr" of a schema with a $ref → "file#ptr" of its target
+}
+
+// nativeIndexOf checks the documents for native mode and indexes them, or returns nil.
+func nativeIndexOf(docs []*Document) *nativeIndex {
+	ix := &nativeIndex{locs: map[string]any{}, refs: map[string]string{}}
+	type refSite struct{ file, at, ref string }
+	var refs []refSite
+	for _, d := range docs {
+		m, ok := d.Value.(map[string]any)
+		if !ok {
+			return nil
+		}
+		if s, has := m["$schema"]; has {
+			str, _ := s.(string)
+			if strings.TrimSuffix(str, "#") != draft2020URL {
+				return nil
+			}
+		}
+		if uses2020Only(m, 0) || !draft7Schema(m, 0, true) {
+			return nil
+		}
+		ok = ix.walk(d.Path, "", m, 0, func(at, ref string) { refs = append(refs, refSite{d.Path, at, ref}) })
+		if !ok {
+			return nil
+		}
+	}
+	paths := map[string]bool{}
+	for _, d := range docs {
+		paths[d.Path] = true
+	}
+	for _, r := range refs {
+		target, ok := nativeRef(paths, r.file, r.ref)
+		if !ok {
+			return nil
+		}
+		if _, ok := ix.locs[target]; !ok {
+			return nil
+		}
+		ix.refs[r.at] = target
+	}
+	if ix.sameInstanceCycle() {
+		return nil
+	}
+	return ix
+}
+
+// nativeRef resolves a $ref found in file as the library does, to "file#ptr".
+func nativeRef(paths map[string]bool, file, ref string) (string, bool) {
+	base, err := url.Parse(docURL(file))
+	if err != nil {
+		return "", false
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return "", false
+	}
+	abs := base.ResolveReference(u).String()
+	b, frag, _ := strings.Cut(abs, "#")
+	p, ok := docPath(b)
+	if !ok || !paths[p] {
+		return "", false
+	}
+	ptr, err := url.PathUnescape(frag)
+	if err != nil || (ptr != "" && !strings.HasPrefix(ptr, "/")) {
+		return "", false
+	}
+	return p + "#" + ptr, true
+}
+
+// walk checks the schema v at file#ptr the way the draft-07 metaschema (and the
+// library's compiler) would, indexing it and reporting its $refs. It answers false for
+// anything it is not sure of.
+func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref string)) bool {
+	if depth > maxDecodeDepth {
+		return false
+	}
+	at := file + "#" + ptr
+	switch v.(type) {
+	case bool:
+		ix.locs[at] = v
+		return true
+	case map[string]any:
+	default:
+		return false
+	}
+	m := v.(map[string]any)
+	ix.locs[at] = v
+	sub := func(k string, x any) bool {
+		return ix.walk(file, ptr+"/"+escapePointer(k), x, depth+1, ref)
+	}
+	for k, x := range m {
+		ok := true
+		switch k {
+		case "$schema":
+			_, ok = x.(string)
+			ok = ok && ptr == ""
+		case "$ref":
+			var s string
+			s, ok = x.(string)
+			if ok {
+				ref(at, s)
+			}
+		case "type":
+			ok = validTypeKeyword(x)
+		case "enum", "examples":
+			_, ok = x.([]any)
+		case "const", "default":
+		case "multipleOf":
+			r, isNum := nativeRat(x)
+			ok = isNum && r.Sign() > 0
+		case "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum":
+			_, ok = nativeRat(x)
+		case "maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties":
+			ok = plainNonNegativeInteger(x)
+		case "pattern":
+			var s string
+			if s, ok = x.(string); ok {
+				_, err := regexp.Compile(s)
+				ok = err == nil
+			}
+		case "format", "title", "description", "$comment":
+			_, ok = x.(string)
+		case "uniqueItems", "readOnly", "writeOnly":
+			_, ok = x.(bool)
+		case "required":
+			ok = uniqueStrings(x)
+		case "items", "additionalItems", "additionalProperties", "propertyNames", "if", "then", "else", "not":
+			ok = sub(k, x)
+		case "properties", "patternProperties", "definitions":
+			ps, isMap := x.(map[string]any)
+			ok = isMap
+			for name, e := range ps {
+				if !ok {
+					break
+				}
+				if k == "patternProperties" {
+					if _, err := regexp.Compile(name); err != nil {
+						return false
+					}
+				}
+				ok = ix.walk(file, ptr+"/"+k+"/"+escapePointer(name), e, depth+2, ref)
+			}
+		case "allOf", "anyOf", "oneOf":
+			list, isList := x.([]any)
+			ok = isList && len(list) > 0
+			for i, e := range list {
+				if !ok {
+					break
+				}
+				ok = ix.walk(file, ptr+"/"+k+"/"+strconv.Itoa(i), e, depth+2, ref)
+			}
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func validTypeKeyword(x any) bool {
+	switch t := x.(type) {
+	case string:
+		return parseType(t) != 0
+	case []any:
+		if len(t) == 0 {
+			return false
+		}
+		seen := map[string]bool{}
+		for _, e := range t {
+			s, ok := e.(string)
+			if !ok || parseType(s) == 0 || seen[s] {
+				return false
+			}
+			seen[s] = true
+		}
+		return true
+	}
+	return false
+}
+
+func uniqueStrings(x any) bool {
+	list, ok := x.([]any)
+	if !ok {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok || seen[s] {
+			return false
+		}
+		seen[s] = true
+	}
+	return true
+}
+
+// numberText is the JSON spelling of a number, as the library reads it back after the
+// document is encoded for it.
+func numberText(x any) (string, bool) {
+	switch x := x.(type) {
+	case json.Number:
+		return string(x), true
+	case float64:
+		b, err := json.Marshal(x)
+		return string(b), err == nil
+	}
+	return "", false
+}
+
+// nativeRat reads a number keyword exactly as the library does.
+func nativeRat(x any) (*big.Rat, bool) {
+	s, ok := numberText(x)
+	if !ok {
+		return nil, false
+	}
+	return new(big.Rat).SetString(s)
+}
+
+// plainNonNegativeInteger accepts only digit strings, the spelling every validator reads
+// as a non-negative integer; other spellings (1.0, 1e2) are left to the library.
+func plainNonNegativeInteger(x any) bool {
+	s, ok := numberText(x)
+	if !ok || s == "" || len(s) > 15 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// nativeInt reads a length or count keyword, -1 when absent.
+func nativeInt(m map[string]any, k string) int {
+	x, ok := m[k]
+	if !ok {
+		return -1
+	}
+	s, _ := numberText(x)
+	i, _ := strconv.Atoi(s)
+	return i
+}
+
+// sameInstanceCycle reports whether some schema applies itself to the same instance
+// through $ref, allOf, anyOf, oneOf, not or if/then/else.
+func (ix *nativeIndex) sameInstanceCycle() bool {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := map[string]int{}
+	keys := make([]string, 0, len(ix.locs))
+	for k := range ix.locs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var visit func(at string) bool
+	visit = func(at string) bool {
+		switch state[at] {
+		case active:
+			return true
+		case done:
+			return false
+		}
+		state[at] = active
+		for _, next := range ix.sameInstance(at) {
+			if visit(next) {
+				return true
+			}
+		}
+		state[at] = done
+		return false
+	}
+	for _, k := range keys {
+		if visit(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameInstance lists the schemas the schema at applies to the instance it validates.
+func (ix *nativeIndex) sameInstance(at string) []string {
+	m, ok := ix.locs[at].(map[string]any)
+	if !ok {
+		return nil
+	}
+	var out []string
+	if t, ok := ix.refs[at]; ok {
+		out = append(out, t)
+	}
+	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
+		list, _ := m[k].([]any)
+		for i := range list {
+			out = append(out, at+"/"+k+"/"+strconv.Itoa(i))
+		}
+	}
+	keys := []string{"not"}
+	if m["if"] != nil {
+		keys = append(keys, "if", "then", "else")
+	}
+	for _, k := range keys {
+		if _, ok := m[k]; ok {
+			out = append(out, at+"/"+k)
+		}
+	}
+	return out
+}
+
+// nativeAsserts mirrors hasAssertions for a schema of the native subset: whether it
+// asserts anything besides its allOf (and its $ref, unless withRef).
+func nativeAsserts(m map[string]any, withRef bool) bool {
+	for k, x := range m {
+		switch k {
+		case "$ref":
+			if withRef {
+				return true
+			}
+		case "type", "const", "enum", "not", "if", "minProperties", "maxProperties", "propertyNames",
+			"additionalProperties", "minItems", "maxItems", "items", "minLength", "maxLength", "pattern",
+			"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "anyOf", "oneOf":
+			return true
+		case "required":
+			if l, _ := x.([]any); len(l) > 0 {
+				return true
+			}
+		case "properties", "patternProperties":
+			if ps, _ := x.(map[string]any); len(ps) > 0 {
+				return true
+			}
+		case "uniqueItems":
+			if b, _ := x.(bool); b {
+				return true
+			}
+		case "format":
+			if s, _ := x.(string); s != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nativeResolve follows the hops resolve follows (a lone $ref, a lone single-member
+// allOf) from the schema at "file#ptr".
+func (sc *Schemas) nativeResolve(at string) string {
+	for i := 0; i <= maxRefChain; i++ {
+		m, ok := sc.native.locs[at].(map[string]any)
+		if !ok {
+			return at
+		}
+		if t, ok := sc.native.refs[at]; ok {
+			at = t
+			continue
+		}
+		if all, _ := m["allOf"].([]any); len(all) == 1 && !nativeAsserts(m, true) {
+			at += "/allOf/0"
+			continue
+		}
+		return at
+	}
+	return at // unreachable: the index has no same-instance cycles
+}
+
+// nativeNode returns the node of the schema at "file#ptr", building it once.
+func (sc *Schemas) nativeNode(at string) *node {
+	at = sc.nativeResolve(at)
+	if n, ok := sc.nnodes[at]; ok {
+		return n
+	}
+	sc.nextID++
+	n := &node{side: sc, id: sc.nextID, native: true, minLen: -1, maxLen: -1, minItems: -1, maxItems: -1, minProps: -1, maxProps: -1, maxContains: -1}
+	n.file, n.ptr, _ = strings.Cut(at, "#")
+	sc.nnodes[at] = n
+	sc.nativeFill(n, at)
+	return n
+}
+
+// nativeFill fills n from the schema at "file#ptr" as fill does from the compiled schema.
+func (sc *Schemas) nativeFill(n *node, at string) {
+	n.types = tAll
+	v := sc.native.locs[at]
+	if b, ok := v.(bool); ok {
+		if !b {
+			n.types = 0
+		}
+		return
+	}
+	m := v.(map[string]any)
+	sub := func(k string) *node {
+		if _, ok := m[k]; !ok {
+			return nil
+		}
+		return sc.nativeNode(at + "/" + k)
+	}
+	subs := func(k string) []*node {
+		list, _ := m[k].([]any)
+		out := make([]*node, 0, len(list))
+		for i := range list {
+			out = append(out, sc.nativeNode(at+"/"+k+"/"+strconv.Itoa(i)))
+		}
+		return out
+	}
+	if t, ok := m["type"]; ok {
+		n.declaredTypes = true
+		n.types = 0
+		switch t := t.(type) {
+		case string:
+			n.types = parseType(t)
+		case []any:
+			for _, e := range t {
+				n.types |= parseType(e.(string))
+			}
+		}
+	}
+	var values []any
+	if c, ok := m["const"]; ok {
+		values = []any{libraryValue(c)}
+		n.hasEnum, n.isConst = true, true
+	} else if e, ok := m["enum"].([]any); ok {
+		values = make([]any, len(e))
+		for i, x := range e {
+			values[i] = libraryValue(x)
+		}
+		n.hasEnum = true
+	}
+	if n.hasEnum {
+		seen := map[string]bool{}
+		for _, v := range values {
+			k := canonical(v)
+			if seen[k] || !sc.validNode(n, v) {
+				continue
+			}
+			seen[k] = true
+			n.enum = append(n.enum, v)
+		}
+		var et typeSet
+		for _, v := range n.enum {
+			et |= typeOf(v)
+		}
+		n.types &= et
+	}
+	rat := func(k string) *big.Rat {
+		x, ok := m[k]
+		if !ok {
+			return nil
+		}
+		r, _ := nativeRat(x)
+		return r
+	}
+	min, xmin := rat("minimum"), rat("exclusiveMinimum")
+	n.lo = min
+	if xmin != nil && (n.lo == nil || xmin.Cmp(n.lo) >= 0) {
+		n.lo, n.loExcl = xmin, true
+	}
+	n.loExclKw = xmin != nil && min == nil
+	max, xmax := rat("maximum"), rat("exclusiveMaximum")
+	n.hi = max
+	if xmax != nil && (n.hi == nil || xmax.Cmp(n.hi) <= 0) {
+		n.hi, n.hiExcl = xmax, true
+	}
+	n.hiExclKw = xmax != nil && max == nil
+	n.multipleOf = rat("multipleOf")
+	n.minLen, n.maxLen = nativeInt(m, "minLength"), nativeInt(m, "maxLength")
+	if p, ok := m["pattern"].(string); ok {
+		n.pattern, n.patternRe = p, regexp.MustCompile(p)
+	}
+	n.format, _ = m["format"].(string)
+	n.minItems, n.maxItems = nativeInt(m, "minItems"), nativeInt(m, "maxItems")
+	n.unique, _ = m["uniqueItems"].(bool)
+	n.items = sub("items")
+	n.props = map[string]*node{}
+	if ps, ok := m["properties"].(map[string]any); ok {
+		for name := range ps {
+			n.props[name] = sc.nativeNode(at + "/properties/" + escapePointer(name))
+			n.propNames = append(n.propNames, name)
+		}
+	}
+	sort.Strings(n.propNames)
+	n.required = map[string]bool{}
+	if req, ok := m["required"].([]any); ok {
+		n.requiredList = make([]string, len(req))
+		for i, r := range req {
+			n.requiredList[i] = r.(string)
+			n.required[r.(string)] = true
+		}
+	}
+	switch ap := m["additionalProperties"].(type) {
+	case bool:
+		if !ap {
+			n.additional = sc.synthetic(n.file, n.ptr+"/additionalProperties", false)
+		}
+	case map[string]any:
+		n.additional = sub("additionalProperties")
+	}
+	if pps, ok := m["patternProperties"].(map[string]any); ok {
+		for src := range pps {
+			n.patternProps = append(n.patternProps, patternProp{src: src, re: regexp.MustCompile(src), n: sc.nativeNode(at + "/patternProperties/" + escapePointer(src))})
+		}
+	}
+	sort.Slice(n.patternProps, func(i, j int) bool { return n.patternProps[i].src < n.patternProps[j].src })
+	n.propertyNames = sub("propertyNames")
+	n.minProps, n.maxProps = nativeInt(m, "minProperties"), nativeInt(m, "maxProperties")
+	n.depRequired = map[string][]string{}
+	n.depSchemas = map[string]*node{}
+	n.depKw = map[string]string{}
+	if _, ok := sc.native.refs[at]; ok {
+		n.allOf = append(n.allOf, sc.nativeNode(sc.native.refs[at]))
+	}
+	n.allOf = append(n.allOf, subs("allOf")...)
+	n.anyOf = subs("anyOf")
+	n.oneOf = subs("oneOf")
+	n.not = sub("not")
+	if m["if"] != nil {
+		n.ifN, n.thenN, n.elseN = sub("if"), sub("then"), sub("else")
+	}
+	n.readOnly, _ = m["readOnly"].(bool)
+	n.writeOnly, _ = m["writeOnly"].(bool)
+}
+
+// libraryValue returns an instance value as the library decodes it from the encoded
+// document: numbers as json.Number.
+func libraryValue(v any) any {
+	if !hasFloat(v) {
+		return v
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var out any
+	if dec.Decode(&out) != nil {
+		return v
+	}
+	return out
+}
+
+func hasFloat(v any) bool {
+	switch v := v.(type) {
+	case float64:
+		return true
+	case map[string]any:
+		for _, x := range v {
+			if hasFloat(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if hasFloat(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// validNode reports whether the schema of native node n accepts v, asking the library.
+func (sc *Schemas) validNode(n *node, v any) bool {
+	s, err := sc.fullSchema(n.file, n.ptr)
+	if err != nil {
+		return false
+	}
+	return s.Validate(v) == nil
+}
+
+// built reports whether the schema at ref ("path#/pointer") already has its node.
+func (sc *Schemas) built(ref string) bool {
+	if sc.native != nil {
+		file, ptr := splitRef(ref)
+		_, ok := sc.nnodes[sc.nativeResolve(file+"#"+ptr)]
+		return ok
+	}
+	_, ok := sc.compiled[ref]
+	return ok
+}
+
+// fullSchema compiles the schema at file#ptr with the library (once).
+func (sc *Schemas) fullSchema(file, ptr string) (*js.Schema, error) {
+	ref := file + "#" + ptr
+	if s, ok := sc.compiled[ref]; ok {
+		return s, nil
+	}
+	s, err := sc.compileAt(file, ptr)
+	if err != nil {
+		return nil, err
+	}
+	sc.compiled[ref] = s
+	return s, nil
+}
