@@ -160,11 +160,11 @@ type node struct {
 	// than enum, a draft-04 style exclusive bound, the tuple form of items, the required
 	// list in its order, and which keyword ("dependentRequired" or "dependencies") holds
 	// each dependency.
-	isConst              bool
-	loExclKw, hiExclKw   bool
-	tupleItems           bool
-	requiredList         []string
-	depKw                map[string]string
+	isConst            bool
+	loExclKw, hiExclKw bool
+	tupleItems         bool
+	requiredList       []string
+	depKw              map[string]string
 }
 
 // loc is the node's "path#/pointer".
