@@ -1,0 +1,568 @@
+package jsonschema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	js "github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// Pruned-schema validation.
+//
+// The engine asks the validator library whether the schema at file#ptr accepts a value
+// (enum filtering, comparing enums, verifying witnesses). Compiling file#ptr with the
+// library compiles its whole $ref closure, which for a large API is the entire API. The
+// value only ever reaches a small part of that closure, so validAt builds a standalone
+// draft-07 document holding only what validating the value can reach, compiles that
+// small document, and caches it.
+//
+// Pruning follows the value: prune(schema, vals) gets every instance value the validator
+// could evaluate the subschema against (a superset is always correct). Keywords applying
+// to the same instance (allOf, anyOf, oneOf, not, if/then/else, $ref) keep vals; object
+// keywords get the property values (or names) of the object values, array keywords the
+// elements of the array values, and keywords of a kind no value has are dropped. A
+// subschema no value reaches becomes {}. Each $ref target, pruned for a set of values, is
+// emitted once into the output root's definitions; reaching the same target at the same
+// values while pruning it is a $ref cycle without structure, which the library refuses,
+// and is an error here.
+//
+// Only documents registered as draft-07 (see compileAsDraft7) are supported; anything
+// else is an error, on which the caller compiles the real schema instead.
+
+// maxPrunedSchemas bounds how many schema objects one pruned document may hold.
+const maxPrunedSchemas = 50_000
+
+// maxPruneDepth bounds how deeply pruning recurses (schemas within schemas, $refs
+// followed): a value nested as deeply as a document may be (maxDecodeDepth), through a
+// recursive definition that takes two steps a level, still prunes.
+const maxPruneDepth = 4 * maxDecodeDepth
+
+// maxPruneCache bounds how many compiled pruned documents are kept for values that are
+// objects or arrays; the cache is emptied when it is full.
+const maxPruneCache = 4096
+
+// prunedURL is the URL every pruned document is registered under, in its own compiler.
+const prunedURL = "file:///compatcheck-pruned/schema.json"
+
+// pruneCache holds the compiled pruned schemas of one Schemas value. It has its own
+// mutex: callers of validAt may hold sc.mu.
+type pruneCache struct {
+	mu sync.Mutex
+	// draft7 records, per document path, whether the document is registered as draft-07.
+	draft7 map[string]bool
+	// scalar holds, per "file#ptr", the compiled pruned schema for values that are
+	// neither objects nor arrays (it does not depend on the value).
+	scalar map[string]*prunedSchema
+	// docs holds compiled pruned documents by their JSON encoding.
+	docs map[string]*prunedSchema
+}
+
+// prunedSchema is one compiled pruned document, or why it could not be built.
+type prunedSchema struct {
+	s   *js.Schema
+	err error
+}
+
+// pruneCaches is a stand-in for a field of Schemas: *Schemas -> *pruneCache.
+var pruneCaches sync.Map
+
+// pruneCache returns sc's cache of pruned schemas, creating it on first use.
+func (sc *Schemas) pruneCache() *pruneCache {
+	if c, ok := pruneCaches.Load(sc); ok {
+		return c.(*pruneCache)
+	}
+	c, _ := pruneCaches.LoadOrStore(sc, &pruneCache{
+		draft7: map[string]bool{},
+		scalar: map[string]*prunedSchema{},
+		docs:   map[string]*prunedSchema{},
+	})
+	return c.(*pruneCache)
+}
+
+// validAt reports whether the schema at file#ptr accepts v, checked by the validator
+// library on a pruned standalone copy of the schema (see above). err != nil means the
+// pruned copy could not be built or compiled, or the library could not validate v (an
+// infinite loop, a value that is not JSON); the caller then falls back to compiling the
+// real schema.
+func (sc *Schemas) validAt(file, ptr string, v any) (bool, error) {
+	cache := sc.pruneCache()
+	var ps *prunedSchema
+	switch v.(type) {
+	case map[string]any, []any:
+		doc, err := sc.prunedDoc(cache, file, ptr, v)
+		if err != nil {
+			return false, err
+		}
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return false, err
+		}
+		key := string(data)
+		cache.mu.Lock()
+		ps = cache.docs[key]
+		cache.mu.Unlock()
+		if ps == nil {
+			ps = compilePruned(data)
+			cache.mu.Lock()
+			if len(cache.docs) >= maxPruneCache {
+				cache.docs = map[string]*prunedSchema{}
+			}
+			cache.docs[key] = ps
+			cache.mu.Unlock()
+		}
+	default:
+		// The pruned document of a scalar keeps no object or array keyword, so it is the
+		// same for every scalar.
+		key := file + "#" + ptr
+		cache.mu.Lock()
+		ps = cache.scalar[key]
+		cache.mu.Unlock()
+		if ps == nil {
+			doc, err := sc.prunedDoc(cache, file, ptr, v)
+			if err != nil {
+				ps = &prunedSchema{err: err}
+			} else if data, err := json.Marshal(doc); err != nil {
+				ps = &prunedSchema{err: err}
+			} else {
+				ps = compilePruned(data)
+			}
+			cache.mu.Lock()
+			cache.scalar[key] = ps
+			cache.mu.Unlock()
+		}
+	}
+	if ps.err != nil {
+		return false, ps.err
+	}
+	err := ps.s.Validate(v)
+	if err == nil {
+		return true, nil
+	}
+	var ve *js.ValidationError
+	if errors.As(err, &ve) {
+		return false, nil
+	}
+	return false, err
+}
+
+// compilePruned compiles a pruned document with a compiler configured like
+// newCompiler's that loads nothing: the document is standalone.
+func compilePruned(data []byte) (ps *prunedSchema) {
+	defer func() {
+		if r := recover(); r != nil {
+			ps = &prunedSchema{err: fmt.Errorf("jsonschema: internal error compiling a pruned schema: %v", r)}
+		}
+	}()
+	c := js.NewCompiler()
+	c.Draft = js.Draft2020
+	c.AssertFormat = true
+	c.AssertContent = false
+	c.ExtractAnnotations = true
+	c.LoadURL = func(s string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("pruned schema refers to %s outside itself", s)
+	}
+	if err := c.AddResource(prunedURL, bytes.NewReader(data)); err != nil {
+		return &prunedSchema{err: err}
+	}
+	s, err := c.Compile(prunedURL)
+	if err != nil {
+		return &prunedSchema{err: err}
+	}
+	return &prunedSchema{s: s}
+}
+
+// prunedDoc builds the standalone draft-07 document validating v as the schema at
+// file#ptr does: {"$schema": draft-07, "allOf": [{"$ref": "#/definitions/d0"}],
+// "definitions": {...}}, where d0 is the pruned schema at file#ptr.
+func (sc *Schemas) prunedDoc(cache *pruneCache, file, ptr string, v any) (map[string]any, error) {
+	if ptr != "" && !strings.HasPrefix(ptr, "/") {
+		return nil, fmt.Errorf("jsonschema: cannot prune the schema at %s#%s: not a JSON pointer", file, ptr)
+	}
+	p := &pruner{sc: sc, cache: cache, defs: map[string]any{}, memo: map[string]string{}, active: map[string]bool{}, draft7: map[string]bool{}}
+	root, err := p.target(file, ptr, []any{v})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"$schema":     draft7URL,
+		"allOf":       []any{root},
+		"definitions": p.defs,
+	}, nil
+}
+
+// pruner builds one pruned document.
+type pruner struct {
+	sc    *Schemas
+	cache *pruneCache
+	defs  map[string]any    // the output's definitions: "dN" -> pruned schema
+	memo  map[string]string // target file#ptr and value set -> "dN"
+	// active holds the memo keys being pruned, to detect cycles at the same values.
+	active map[string]bool
+	draft7 map[string]bool // documents checked by this pruner
+	count  int             // schema objects pruned
+	depth  int
+}
+
+// target prunes the schema at file#ptr for vals (once per value set) into the output's
+// definitions and returns a $ref to it.
+func (p *pruner) target(file, ptr string, vals []any) (any, error) {
+	key := file + "#" + ptr + "\x00" + valsKey(vals)
+	if name, ok := p.memo[key]; ok {
+		if p.active[key] {
+			return nil, fmt.Errorf("jsonschema: cyclic $ref without structure at %s#%s", file, ptr)
+		}
+		return map[string]any{"$ref": "#/definitions/" + name}, nil
+	}
+	s, err := p.lookup(file, ptr)
+	if err != nil {
+		return nil, err
+	}
+	name := "d" + strconv.Itoa(len(p.memo))
+	p.memo[key] = name
+	p.active[key] = true
+	out, err := p.prune(file, s, vals)
+	delete(p.active, key)
+	if err != nil {
+		return nil, err
+	}
+	p.defs[name] = out
+	return map[string]any{"$ref": "#/definitions/" + name}, nil
+}
+
+// lookup returns the schema at the JSON pointer ptr of document file, which must be
+// registered as draft-07.
+func (p *pruner) lookup(file, ptr string) (any, error) {
+	d, ok := p.sc.docs[file]
+	if !ok {
+		return nil, fmt.Errorf("jsonschema: no such schema document %s", file)
+	}
+	ok, checked := p.draft7[file]
+	if !checked {
+		p.cache.mu.Lock()
+		ok, checked = p.cache.draft7[file]
+		p.cache.mu.Unlock()
+		if !checked {
+			_, ok = compileAsDraft7(d.Value)
+			p.cache.mu.Lock()
+			p.cache.draft7[file] = ok
+			p.cache.mu.Unlock()
+		}
+		p.draft7[file] = ok
+	}
+	if !ok {
+		return nil, fmt.Errorf("jsonschema: %s is not registered as draft-07; its schemas are not pruned", file)
+	}
+	v := d.Value
+	if ptr == "" {
+		return v, nil
+	}
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = unescapePointer(tok)
+		switch x := v.(type) {
+		case map[string]any:
+			if v, ok = x[tok]; !ok {
+				return nil, fmt.Errorf("jsonschema: %s#%s not found", file, ptr)
+			}
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) || strconv.Itoa(i) != tok {
+				return nil, fmt.Errorf("jsonschema: %s#%s not found", file, ptr)
+			}
+			v = x[i]
+		default:
+			return nil, fmt.Errorf("jsonschema: %s#%s not found", file, ptr)
+		}
+	}
+	return v, nil
+}
+
+// resolve resolves a $ref found in document file as the validator library does, to a
+// document of sc and a JSON pointer in it.
+func (p *pruner) resolve(file, ref string) (string, string, error) {
+	base, err := url.Parse(docURL(file))
+	if err != nil {
+		return "", "", err
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return "", "", fmt.Errorf("jsonschema: invalid $ref %q in %s: %v", ref, file, err)
+	}
+	abs := base.ResolveReference(u).String()
+	doc, frag, _ := strings.Cut(abs, "#")
+	target, ok := docPath(doc)
+	if !ok {
+		return "", "", fmt.Errorf("jsonschema: $ref %q in %s leaves the input tree", ref, file)
+	}
+	if _, ok := p.sc.docs[target]; !ok {
+		return "", "", fmt.Errorf("jsonschema: $ref %q in %s: no such schema document", ref, file)
+	}
+	frag, err = url.PathUnescape(frag)
+	if err != nil {
+		return "", "", fmt.Errorf("jsonschema: invalid $ref %q in %s: %v", ref, file, err)
+	}
+	if frag == "/" {
+		frag = ""
+	}
+	if frag != "" && !strings.HasPrefix(frag, "/") {
+		return "", "", fmt.Errorf("jsonschema: $ref %q in %s is not a JSON pointer", ref, file)
+	}
+	return target, frag, nil
+}
+
+// valsKey identifies a set of instance values for memoization: the sorted, deduplicated
+// canonical encodings; every set of scalars prunes alike.
+func valsKey(vals []any) string {
+	if len(vals) == 0 {
+		return ""
+	}
+	scalar := true
+	for _, v := range vals {
+		switch v.(type) {
+		case map[string]any, []any:
+			scalar = false
+		}
+	}
+	if scalar {
+		return "S"
+	}
+	keys := make([]string, len(vals))
+	for i, v := range vals {
+		keys[i] = canonical(v)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 && k == keys[i-1] {
+			continue
+		}
+		b.WriteString(k)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// prune returns the schema s, found in document file, pruned for the instance values vals.
+func (p *pruner) prune(file string, s any, vals []any) (any, error) {
+	if len(vals) == 0 {
+		return map[string]any{}, nil
+	}
+	if b, ok := s.(bool); ok {
+		return b, nil
+	}
+	m, ok := s.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("jsonschema: schema in %s is neither an object nor a boolean", file)
+	}
+	p.count++
+	if p.count > maxPrunedSchemas {
+		return nil, fmt.Errorf("jsonschema: pruned schema exceeds %d subschemas", maxPrunedSchemas)
+	}
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxPruneDepth {
+		return nil, fmt.Errorf("jsonschema: pruned schema nests deeper than %d levels", maxPruneDepth)
+	}
+	if ref, ok := m["$ref"]; ok {
+		// Draft-07 ignores the siblings of $ref; the subset has none.
+		r, ok := ref.(string)
+		if !ok || len(m) != 1 {
+			return nil, fmt.Errorf("jsonschema: $ref in %s is not a string standing alone", file)
+		}
+		tfile, tptr, err := p.resolve(file, r)
+		if err != nil {
+			return nil, err
+		}
+		return p.target(tfile, tptr, vals)
+	}
+
+	var objs []map[string]any
+	var arrs [][]any
+	for _, v := range vals {
+		switch v := v.(type) {
+		case map[string]any:
+			objs = append(objs, v)
+		case []any:
+			arrs = append(arrs, v)
+		}
+	}
+	out := make(map[string]any, len(m))
+	for k, x := range m {
+		if !draft7Keywords[k] {
+			if k == "$schema" {
+				continue // a document's root
+			}
+			return nil, fmt.Errorf("jsonschema: keyword %q in %s is not pruned", k, file)
+		}
+		switch k {
+		case "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "properties", "patternProperties",
+			"additionalProperties", "propertyNames", "items", "additionalItems", "definitions":
+			// Below, in a fixed order, so that equal inputs prune to equal documents.
+		default:
+			out[k] = x
+		}
+	}
+	sub := func(key string, x any, vals []any) error {
+		pruned, err := p.prune(file, x, vals)
+		if err != nil {
+			return err
+		}
+		out[key] = pruned
+		return nil
+	}
+	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
+		x, ok := m[k]
+		if !ok {
+			continue
+		}
+		list, ok := x.([]any)
+		if !ok {
+			return nil, fmt.Errorf("jsonschema: %s in %s is not an array", k, file)
+		}
+		pl := make([]any, len(list))
+		for i, e := range list {
+			pruned, err := p.prune(file, e, vals)
+			if err != nil {
+				return nil, err
+			}
+			pl[i] = pruned
+		}
+		out[k] = pl
+	}
+	if x, ok := m["not"]; ok {
+		if err := sub("not", x, vals); err != nil {
+			return nil, err
+		}
+	}
+	// The library reads then and else only next to an if.
+	if x, ok := m["if"]; ok && x != nil {
+		for _, k := range []string{"if", "then", "else"} {
+			if x, ok := m[k]; ok {
+				if err := sub(k, x, vals); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if len(objs) > 0 {
+		if err := p.objectKeywords(file, m, out, objs); err != nil {
+			return nil, err
+		}
+	}
+	// additionalItems applies only next to an array-valued items, which the subset
+	// excludes: the library never compiles it, so it is dropped.
+	if x, ok := m["items"]; ok && len(arrs) > 0 {
+		var elems []any
+		for _, a := range arrs {
+			elems = append(elems, a...)
+		}
+		if err := sub("items", x, elems); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// objectKeywords prunes the object keywords of m into out for the object values objs.
+func (p *pruner) objectKeywords(file string, m, out map[string]any, objs []map[string]any) error {
+	var props map[string]any
+	if x, ok := m["properties"]; ok {
+		if props, ok = x.(map[string]any); !ok {
+			return fmt.Errorf("jsonschema: properties in %s is not an object", file)
+		}
+		names := make([]string, 0, len(props))
+		for name := range props {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		pruned := map[string]any{}
+		for _, name := range names {
+			var pv []any
+			for _, o := range objs {
+				if v, ok := o[name]; ok {
+					pv = append(pv, v)
+				}
+			}
+			if len(pv) == 0 {
+				// No value has the property: the keyword never applies (and the property
+				// is not additional for additionalProperties either).
+				continue
+			}
+			s, err := p.prune(file, props[name], pv)
+			if err != nil {
+				return err
+			}
+			pruned[name] = s
+		}
+		if len(pruned) > 0 {
+			out["properties"] = pruned
+		}
+	}
+	// All property values of all objects, in a deterministic order.
+	var all, additional, keys []any
+	for _, o := range objs {
+		names := make([]string, 0, len(o))
+		for name := range o {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			all = append(all, o[name])
+			keys = append(keys, name)
+			if _, declared := props[name]; !declared {
+				additional = append(additional, o[name])
+			}
+		}
+	}
+	if x, ok := m["patternProperties"]; ok && len(all) > 0 {
+		pp, ok := x.(map[string]any)
+		if !ok {
+			return fmt.Errorf("jsonschema: patternProperties in %s is not an object", file)
+		}
+		patterns := make([]string, 0, len(pp))
+		for pat := range pp {
+			patterns = append(patterns, pat)
+		}
+		sort.Strings(patterns)
+		pruned := make(map[string]any, len(pp))
+		for _, pat := range patterns {
+			// Conservatively every property value: a superset is always correct.
+			s, err := p.prune(file, pp[pat], all)
+			if err != nil {
+				return err
+			}
+			pruned[pat] = s
+		}
+		out["patternProperties"] = pruned
+	}
+	if x, ok := m["additionalProperties"]; ok {
+		// Without patternProperties the additional properties are exactly the undeclared
+		// ones; with them, conservatively every property.
+		vals := additional
+		if _, ok := m["patternProperties"]; ok {
+			vals = all
+		}
+		if len(vals) > 0 {
+			s, err := p.prune(file, x, vals)
+			if err != nil {
+				return err
+			}
+			out["additionalProperties"] = s
+		}
+	}
+	if x, ok := m["propertyNames"]; ok && len(keys) > 0 {
+		s, err := p.prune(file, x, keys)
+		if err != nil {
+			return err
+		}
+		out["propertyNames"] = s
+	}
+	return nil
+}
