@@ -27,19 +27,29 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	o, err := load(old)
+	// The versions are loaded at the same time; the old version's error comes first, as
+	// when they were loaded in turn.
+	var n *spec
+	var nerr error
+	var npanic any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { npanic = recover() }()
+		n, nerr = loadPrepared(new)
+	}()
+	o, err := func() (*spec, error) {
+		defer func() { <-done }()
+		return loadPrepared(old)
+	}()
+	if npanic != nil {
+		panic(npanic)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := o.prepare(); err != nil {
-		return nil, err
-	}
-	n, err := load(new)
-	if err != nil {
-		return nil, err
-	}
-	if err := n.prepare(); err != nil {
-		return nil, err
+	if nerr != nil {
+		return nil, nerr
 	}
 	c := &comparer{ctx: ctx, opts: opts, old: o, new: n, now: opts.Now()}
 	if err := c.newSchemas(); err != nil {
@@ -50,6 +60,18 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 		return nil, c.err
 	}
 	return compat.NewReport(dedupe(c.findings)), nil
+}
+
+// loadPrepared loads and prepares one version.
+func loadPrepared(src compat.Source) (*spec, error) {
+	s, err := load(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.prepare(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // comparer holds one comparison of two versions.
