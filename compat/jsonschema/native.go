@@ -19,9 +19,10 @@ import (
 // model is built straight from the decoded documents instead ("native" mode), and the
 // library only answers the questions the engine asks it about values (see validNode).
 //
-// A version is native only when every one of its documents is one the library compiles
-// exactly as draft-07 (see compileAsDraft7: a $ref stands alone; no $id, anchors, $defs
-// or draft differences), passes the checks the draft-07 metaschema makes, has every $ref
+// A version is native only when every one of its documents uses only keywords the library
+// compiles identically under draft-07 and the document's own draft (draft7Keywords: a
+// $ref stands alone; no $id, anchors, $defs, tuples or dependencies), passes the checks
+// the draft-07 metaschema makes, has every $ref
 // resolve to a schema of the version, and has no cycle of schemas applying to the same
 // instance (which the library reports as an infinite loop). Anything else, valid or not,
 // goes through the library as before, so errors read exactly as they always did. The
@@ -50,9 +51,6 @@ func nativeIndexOf(docs []*Document) *nativeIndex {
 			if strings.TrimSuffix(str, "#") != draft2020URL {
 				return nil
 			}
-		}
-		if uses2020Only(m, 0) || !draft7Schema(m, 0, true) {
-			return nil
 		}
 		ok = ix.walk(d.Path, "", m, 0, func(at, ref string) { refs = append(refs, refSite{d.Path, at, ref}) })
 		if !ok {
@@ -119,6 +117,9 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 		return false
 	}
 	m := v.(map[string]any)
+	if _, ref := m["$ref"]; ref && len(m) != 1 {
+		return false // draft-07 ignores a $ref's siblings; later drafts apply them
+	}
 	ix.locs[at] = v
 	sub := func(k string, x any) bool {
 		return ix.walk(file, ptr+"/"+escapePointer(k), x, depth+1, ref)
@@ -508,16 +509,18 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	n.minItems, n.maxItems = nativeInt(m, "minItems"), nativeInt(m, "maxItems")
 	n.unique, _ = m["uniqueItems"].(bool)
 	n.items = sub("items")
-	n.props = map[string]*node{}
-	if ps, ok := m["properties"].(map[string]any); ok {
+	// Maps stay nil when empty: most schemas have no properties, none has dependencies.
+	if ps, ok := m["properties"].(map[string]any); ok && len(ps) > 0 {
+		n.props = make(map[string]*node, len(ps))
+		n.propNames = make([]string, 0, len(ps))
 		for name := range ps {
 			n.props[name] = sc.nativeNode(at + "/properties/" + escapePointer(name))
 			n.propNames = append(n.propNames, name)
 		}
 	}
 	sort.Strings(n.propNames)
-	n.required = map[string]bool{}
 	if req, ok := m["required"].([]any); ok {
+		n.required = make(map[string]bool, len(req))
 		n.requiredList = make([]string, len(req))
 		for i, r := range req {
 			n.requiredList[i] = r.(string)
@@ -540,9 +543,6 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	sort.Slice(n.patternProps, func(i, j int) bool { return n.patternProps[i].src < n.patternProps[j].src })
 	n.propertyNames = sub("propertyNames")
 	n.minProps, n.maxProps = nativeInt(m, "minProperties"), nativeInt(m, "maxProperties")
-	n.depRequired = map[string][]string{}
-	n.depSchemas = map[string]*node{}
-	n.depKw = map[string]string{}
 	if _, ok := sc.native.refs[at]; ok {
 		n.allOf = append(n.allOf, sc.nativeNode(sc.native.refs[at]))
 	}
