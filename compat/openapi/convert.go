@@ -75,14 +75,14 @@ func (p *preparer) apiWalk(l loc, v any, depth int) error {
 			switch {
 			case k == "schema":
 				p.s.schemaRoots[c] = true
-				if err := p.schema(c, depth+1); err != nil {
+				if err := p.schemaValue(c, x[k], depth+1); err != nil {
 					return err
 				}
 			case k == "schemas" && l.ptr == "/components" && l.file == p.s.root:
 				if m, ok := x[k].(map[string]any); ok {
 					for _, name := range sortedKeys(m) {
 						p.s.schemaRoots[c.child(name)] = true
-						if err := p.schema(c.child(name), depth+1); err != nil {
+						if err := p.schemaValue(c.child(name), m[name], depth+1); err != nil {
 							return err
 						}
 					}
@@ -117,11 +117,20 @@ func (p *preparer) schema(l loc, depth int) error {
 	if p.schemas[l] {
 		return nil
 	}
+	v, _ := p.s.get(l)
+	return p.schemaValue(l, v, depth)
+}
+
+// schemaValue is schema for the value v at l, which the caller already holds: looking
+// every nested schema up from the document root was a fair part of loading a large API.
+func (p *preparer) schemaValue(l loc, v any, depth int) error {
+	if p.schemas[l] {
+		return nil
+	}
 	p.schemas[l] = true
 	if depth > maxDepth {
 		return p.s.errAt(l, "schema is nested too deeply")
 	}
-	v, _ := p.s.get(l)
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil
@@ -149,7 +158,7 @@ func (p *preparer) schema(l loc, depth int) error {
 				}
 				continue
 			}
-			if err := p.schema(l.child(k), depth+1); err != nil {
+			if err := p.schemaValue(l.child(k), m[k], depth+1); err != nil {
 				return err
 			}
 		}
@@ -157,7 +166,7 @@ func (p *preparer) schema(l loc, depth int) error {
 	for _, k := range mapSchema {
 		if sub, ok := m[k].(map[string]any); ok {
 			for _, name := range sortedKeys(sub) {
-				if err := p.schema(l.child(k, name), depth+1); err != nil {
+				if err := p.schemaValue(l.child(k, name), sub[name], depth+1); err != nil {
 					return err
 				}
 			}
@@ -175,7 +184,7 @@ func (p *preparer) schema(l loc, depth int) error {
 
 func (p *preparer) list(l loc, sub []any, depth int) error {
 	for i := range sub {
-		if err := p.schema(l.child(itoa(i)), depth+1); err != nil {
+		if err := p.schemaValue(l.child(itoa(i)), sub[i], depth+1); err != nil {
 			return err
 		}
 	}
