@@ -105,9 +105,10 @@ type node struct {
 	side *Schemas
 	id   int
 
-	file, ptr string // where the schema is; for a synthetic node, where it would be
-	synthetic bool   // not written in the file: an absent keyword's implied schema
-	native    bool   // built from the document, not from a compiled schema (see native.go)
+	file, ptr string         // where the schema is; for a synthetic node, where it would be
+	synthetic bool           // not written in the file: an absent keyword's implied schema
+	native    bool           // built from the document, not from a compiled schema (see native.go)
+	raw       map[string]any // a native node's schema object, nil for a boolean schema
 	// open marks an undeclared position of an open object or tuple: it accepts every
 	// value, but under the produce-accept model writers put nothing there.
 	open bool

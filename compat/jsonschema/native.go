@@ -411,6 +411,7 @@ func (sc *Schemas) nativeNode(at string) *node {
 	sc.nextID++
 	n := &node{side: sc, id: sc.nextID, native: true, minLen: -1, maxLen: -1, minItems: -1, maxItems: -1, minProps: -1, maxProps: -1, maxContains: -1}
 	n.file, n.ptr, _ = strings.Cut(at, "#")
+	n.raw, _ = sc.native.locs[at].(map[string]any)
 	sc.nnodes[at] = n
 	sc.nativeFill(n, at)
 	return n
@@ -596,8 +597,16 @@ func hasFloat(v any) bool {
 	return false
 }
 
-// validNode reports whether the schema of native node n accepts v, asking the library.
+// validNode reports whether the schema of native node n accepts v, asking the library:
+// about a pruned copy of the schema holding only what validating v reaches (see
+// prune.go), or, when no such copy can be built, about the schema itself.
 func (sc *Schemas) validNode(n *node, v any) bool {
+	if ok, decided := typeAndEnumOnly(n, v); decided {
+		return ok
+	}
+	if ok, err := sc.validAt(n.file, n.ptr, v); err == nil {
+		return ok
+	}
 	s, err := sc.fullSchema(n.file, n.ptr)
 	if err != nil {
 		return false
@@ -628,4 +637,57 @@ func (sc *Schemas) fullSchema(file, ptr string) (*js.Schema, error) {
 	}
 	sc.compiled[ref] = s
 	return s, nil
+}
+
+// typeAndEnumOnly answers, without the library, whether a schema that asserts nothing but
+// its type and enum (or const) accepts a string, boolean or null: the schema of most
+// enum-valued properties, whose values every comparison checks against the other side.
+// Equality of such values is plain equality. decided is false for every other case.
+func typeAndEnumOnly(n *node, v any) (ok, decided bool) {
+	switch v.(type) {
+	case string, bool, nil:
+	default:
+		return false, false
+	}
+	if n.raw == nil {
+		return false, false
+	}
+	for k := range n.raw {
+		switch k {
+		case "type", "enum", "const", "title", "description", "default", "examples", "$comment", "readOnly", "writeOnly":
+		default:
+			return false, false
+		}
+	}
+	var t typeSet
+	if x, ok := n.raw["type"]; ok {
+		switch x := x.(type) {
+		case string:
+			t = parseType(x)
+		case []any:
+			for _, e := range x {
+				s, _ := e.(string)
+				t |= parseType(s)
+			}
+		}
+	} else {
+		t = tAll
+	}
+	if typeOf(v)&t == 0 {
+		return false, true
+	}
+	var values []any
+	if c, ok := n.raw["const"]; ok {
+		values = []any{c}
+	} else if e, ok := n.raw["enum"].([]any); ok {
+		values = e
+	} else {
+		return true, true
+	}
+	for _, e := range values {
+		if e == v {
+			return true, true
+		}
+	}
+	return false, true
 }
