@@ -1,6 +1,7 @@
 package jsonschema
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"path/filepath"
@@ -47,6 +48,7 @@ func checkNativeMatchesLibrary(t *testing.T, name string, docs []Document) int {
 		require.NoError(t, lerr, "%s: library %s", name, l)
 		require.NoError(t, nerr, "%s: native %s", name, l)
 		m.same(ln, nn, l)
+		checkValidMatchesLibrary(t, name+" "+l, ln, nn)
 	}
 	return len(locs)
 }
@@ -258,4 +260,28 @@ func nonNil(v any) any {
 		return nil
 	}
 	return v
+}
+
+// checkValidMatchesLibrary asks a native node, through every path validNode takes, about
+// a battery of values and requires the library's answer on the compiled schema.
+func checkValidMatchesLibrary(t *testing.T, where string, ln, nn *node) {
+	t.Helper()
+	if ln.s == nil {
+		return
+	}
+	values := []any{nil, true, false, "", "a", "active", json.Number("0"), json.Number("1"), json.Number("1.5"), json.Number("-3"),
+		map[string]any{}, []any{}, []any{"a", json.Number("1")}}
+	values = append(values, ln.enum...)
+	obj := map[string]any{}
+	for _, p := range ln.propNames {
+		obj[p] = "a"
+	}
+	values = append(values, obj)
+	for _, v := range values {
+		want := ln.s.Validate(v) == nil
+		if ok, decided := typeAndEnumOnly(nn, v); decided {
+			require.Equal(t, want, ok, "%s: typeAndEnumOnly(%s)", where, canonical(v))
+		}
+		require.Equal(t, want, nn.side.validNode(nn, v), "%s: validNode(%s)", where, canonical(v))
+	}
 }
