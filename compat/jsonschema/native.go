@@ -281,19 +281,14 @@ func nativeInt(m map[string]any, k string) int {
 }
 
 // sameInstanceCycle reports whether some schema applies itself to the same instance
-// through $ref, allOf, anyOf, oneOf, not or if/then/else.
+// through $ref, allOf, anyOf, oneOf, not or if/then/else. Such a cycle passes through a
+// $ref, so the search starts from the $refs only; the answer does not depend on order.
 func (ix *nativeIndex) sameInstanceCycle() bool {
 	const (
-		unseen = iota
-		active
-		done
+		active = 1
+		done   = 2
 	)
-	state := map[string]int{}
-	keys := make([]string, 0, len(ix.locs))
-	for k := range ix.locs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	state := map[string]uint8{}
 	var visit func(at string) bool
 	visit = func(at string) bool {
 		switch state[at] {
@@ -311,8 +306,8 @@ func (ix *nativeIndex) sameInstanceCycle() bool {
 		state[at] = done
 		return false
 	}
-	for _, k := range keys {
-		if visit(k) {
+	for at := range ix.refs {
+		if visit(at) {
 			return true
 		}
 	}
