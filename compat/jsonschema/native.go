@@ -20,9 +20,9 @@ import (
 // library only answers the questions the engine asks it about values (see validNode).
 //
 // A version is native only when every one of its documents uses only keywords the library
-// compiles identically under draft-07 and the document's own draft (draft7Keywords: a
-// $ref stands alone; no $id, anchors, $defs, tuples or dependencies), passes the checks
-// the draft-07 metaschema makes, has every $ref
+// compiles identically under draft-07 and the document's own draft (draft7Keywords, plus
+// the $defs container and the deprecated annotation: a $ref stands alone; no $id,
+// anchors, tuples, contains or dependencies), passes the checks the metaschemas make, has every $ref
 // resolve to a schema of the version, and has no cycle of schemas applying to the same
 // instance (which the library reports as an infinite loop). Anything else, valid or not,
 // goes through the library as before, so errors read exactly as they always did. The
@@ -156,13 +156,13 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 			}
 		case "format", "title", "description", "$comment":
 			_, ok = x.(string)
-		case "uniqueItems", "readOnly", "writeOnly":
+		case "uniqueItems", "readOnly", "writeOnly", "deprecated":
 			_, ok = x.(bool)
 		case "required":
 			ok = uniqueStrings(x)
 		case "items", "additionalItems", "additionalProperties", "propertyNames", "if", "then", "else", "not":
 			ok = sub(k, x)
-		case "properties", "patternProperties", "definitions":
+		case "properties", "patternProperties", "definitions", "$defs":
 			ps, isMap := x.(map[string]any)
 			ok = isMap
 			for name, e := range ps {
@@ -551,6 +551,7 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	}
 	n.readOnly, _ = m["readOnly"].(bool)
 	n.writeOnly, _ = m["writeOnly"].(bool)
+	n.deprecated, _ = m["deprecated"].(bool)
 }
 
 // libraryValue returns an instance value as the library decodes it from the encoded

@@ -211,13 +211,16 @@ func TestNativeModelEdgeCases(t *testing.T) {
 		{"required order", map[string]string{"a.json": `{"required":["z","a","m"]}`}, true},
 		{"same-instance cycle", map[string]string{"a.json": `{"anyOf":[{"type":"string"},{"$ref":"#"}]}`}, false},
 		{"length spelled 1.0", map[string]string{"a.json": `{"maxLength":1.0}`}, false},
-		{"$defs", map[string]string{"a.json": `{"$defs":{"x":{"type":"string"}},"$ref":"#/$defs/x"}`}, false},
+		{"$defs", map[string]string{"a.json": `{"$defs":{"x":{"type":"string"}},"properties":{"a":{"$ref":"#/$defs/x"}}}`}, true},
+		{"$ref beside other keywords", map[string]string{"a.json": `{"$defs":{"x":{"type":"string"}},"$ref":"#/$defs/x"}`}, false},
 		{"dangling ref", map[string]string{"a.json": `{"properties":{"a":{"$ref":"#/definitions/nope"}}}`}, false},
 		{"remote ref", map[string]string{"a.json": `{"properties":{"a":{"$ref":"https://example.com/s.json"}}}`}, false},
 		{"ref into a non-schema", map[string]string{"a.json": `{"properties":{"a":{"$ref":"#/required"}},"required":["a"]}`}, false},
 		{"invalid type", map[string]string{"a.json": `{"type":"strin"}`}, false},
 		{"invalid regex", map[string]string{"a.json": `{"pattern":"("}`}, false},
-		{"deprecated", map[string]string{"a.json": `{"type":"string","deprecated":true}`}, false},
+		{"deprecated", map[string]string{"a.json": `{"type":"object","properties":{"old":{"type":"string","deprecated":true}}}`}, true},
+		{"$id", map[string]string{"a.json": `{"$id":"https://example.com/a.json","type":"string"}`}, false},
+		{"contains", map[string]string{"a.json": `{"contains":{"type":"string"}}`}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
