@@ -21,7 +21,8 @@ import (
 //
 // A version is native only when every one of its documents uses only keywords the library
 // compiles identically under draft-07 and the document's own draft (draft7Keywords, plus
-// the $defs container and the deprecated annotation: a $ref stands alone; no $id,
+// the $defs container and the deprecated annotation: a $ref has no sibling that asserts
+// anything; no $id,
 // anchors, tuples, contains or dependencies), passes the checks the metaschemas make, has every $ref
 // resolve to a schema of the version, and has no cycle of schemas applying to the same
 // instance (which the library reports as an infinite loop). Anything else, valid or not,
@@ -117,8 +118,14 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 		return false
 	}
 	m := v.(map[string]any)
-	if _, ref := m["$ref"]; ref && len(m) != 1 {
-		return false // draft-07 ignores a $ref's siblings; later drafts apply them
+	if _, ref := m["$ref"]; ref {
+		// Draft-07 ignores a $ref's siblings and later drafts apply them: only siblings
+		// that assert nothing (definitions, annotations) read the same either way.
+		for k := range m {
+			if !refSibling[k] {
+				return false
+			}
+		}
 	}
 	ix.locs[at] = v
 	sub := func(k string, x any) bool {
@@ -194,6 +201,10 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 	}
 	return true
 }
+
+// refSibling lists the keywords that may stand beside a $ref in native mode.
+var refSibling = map[string]bool{"$ref": true, "$schema": true, "$defs": true, "definitions": true, "title": true,
+	"description": true, "$comment": true, "examples": true, "default": true, "deprecated": true, "readOnly": true, "writeOnly": true}
 
 func validTypeKeyword(x any) bool {
 	switch t := x.(type) {
