@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -120,10 +121,21 @@ func (s Source) ReadFile(name string) ([]byte, error) {
 		return nil, s.Errorf(name, 0, 0, "%v", unwrapPathError(err))
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.IsDir() {
-		return nil, s.Errorf(name, 0, 0, "is a directory, not a file")
+	size := int64(0)
+	if info, err := f.Stat(); err == nil {
+		if info.IsDir() {
+			return nil, s.Errorf(name, 0, 0, "is a directory, not a file")
+		}
+		size = info.Size()
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	var buf bytes.Buffer
+	if size > 0 && size <= MaxFileSize {
+		// One allocation of the right size instead of a doubling series: large contracts
+		// are read whole, and the series cost as much memory as the file four times.
+		buf.Grow(int(size) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(io.LimitReader(f, MaxFileSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, s.Errorf(name, 0, 0, "%v", unwrapPathError(err))
 	}
