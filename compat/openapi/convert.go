@@ -71,6 +71,9 @@ func (p *preparer) apiWalk(l loc, v any, depth int) error {
 			if k == "example" || k == "examples" || (strings.HasPrefix(k, "x-") && !nameMaps[parent]) {
 				continue
 			}
+			if k != "schema" && !isContainer(x[k]) {
+				continue // a scalar field holds nothing to visit
+			}
 			c := l.child(k)
 			switch {
 			case k == "schema":
@@ -95,6 +98,9 @@ func (p *preparer) apiWalk(l loc, v any, depth int) error {
 		}
 	case []any:
 		for i, e := range x {
+			if !isContainer(e) {
+				continue
+			}
 			if err := p.apiWalk(l.child(itoa(i)), e, depth+1); err != nil {
 				return err
 			}

@@ -163,6 +163,10 @@ func (s *spec) rewriteRefs(l loc, v any, names bool, depth int) (any, error) {
 					continue
 				}
 			}
+			if !isContainer(e) {
+				out[k] = e // a scalar holds no $ref: no location needed
+				continue
+			}
 			c, err := s.rewriteRefs(l.child(k), e, !names && nameKeywords[k], depth+1)
 			if err != nil {
 				return nil, err
@@ -173,6 +177,10 @@ func (s *spec) rewriteRefs(l loc, v any, names bool, depth int) (any, error) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
+			if !isContainer(e) {
+				out[i] = e
+				continue
+			}
 			c, err := s.rewriteRefs(l.child(itoa(i)), e, false, depth+1)
 			if err != nil {
 				return nil, err
@@ -182,6 +190,15 @@ func (s *spec) rewriteRefs(l loc, v any, names bool, depth int) (any, error) {
 		return out, nil
 	}
 	return v, nil
+}
+
+// isContainer reports whether a decoded JSON value is an object or an array.
+func isContainer(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
 }
 
 var (
