@@ -149,7 +149,7 @@ func (p *preparer) schemaValue(l loc, v any, depth int) error {
 		if err != nil {
 			return err
 		}
-		if _, _, err := p.s.deref(l); err != nil {
+		if _, _, err := p.s.derefValue(l, m); err != nil {
 			return err
 		}
 		if !p.schemas[to] {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -522,7 +523,12 @@ func (s *spec) deref(l loc) (loc, map[string]any, error) {
 	if !ok {
 		return l, nil, nil
 	}
-	seen := map[loc]bool{}
+	return s.derefValue(l, v)
+}
+
+// derefValue is deref for the value v at l, which the caller already holds.
+func (s *spec) derefValue(l loc, v any) (loc, map[string]any, error) {
+	var seen []loc // at most maxRefHops: a list beats a map allocated for every $ref
 	for hops := 0; ; hops++ {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -532,10 +538,10 @@ func (s *spec) deref(l loc) (loc, map[string]any, error) {
 		if !isRef {
 			return l, m, nil
 		}
-		if seen[l] || hops > maxRefHops {
+		if slices.Contains(seen, l) || hops > maxRefHops {
 			return l, nil, s.errAt(l, "$ref cycle: %q leads back to itself without any content", ref)
 		}
-		seen[l] = true
+		seen = append(seen, l)
 		to, err := s.resolveRef(l.child("$ref"), ref)
 		if err != nil {
 			return l, nil, err
