@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,10 +59,15 @@ type pruneCache struct {
 	mu sync.Mutex
 	// draft7 records, per document path, whether the document is registered as draft-07.
 	draft7 map[string]bool
-	// scalar holds, per "file#ptr", the compiled pruned schema for values that are
-	// neither objects nor arrays (it does not depend on the value).
+	// scalar holds, per "file#ptr", the pruned schema for values that are neither objects
+	// nor arrays: it keeps no object or array keyword, so it is the same for all of them.
 	scalar map[string]*prunedSchema
-	// docs holds compiled pruned documents by their JSON encoding.
+	// shapes holds pruned schemas by "file#ptr" and the shape of the value (see
+	// writeShape), on which alone the pruned document depends: witnesses that differ only
+	// in their scalars share one.
+	shapes map[string]*prunedSchema
+	// docs holds compiled pruned documents by their JSON encoding, shared by the
+	// locations and shapes that prune alike.
 	docs map[string]*prunedSchema
 }
 
@@ -82,6 +88,7 @@ func (sc *Schemas) pruneCache() *pruneCache {
 	c, _ := pruneCaches.LoadOrStore(sc, &pruneCache{
 		draft7: map[string]bool{},
 		scalar: map[string]*prunedSchema{},
+		shapes: map[string]*prunedSchema{},
 		docs:   map[string]*prunedSchema{},
 	})
 	return c.(*pruneCache)
@@ -97,43 +104,32 @@ func (sc *Schemas) validAt(file, ptr string, v any) (bool, error) {
 	var ps *prunedSchema
 	switch v.(type) {
 	case map[string]any, []any:
-		doc, err := sc.prunedDoc(cache, file, ptr, v)
-		if err != nil {
-			return false, err
-		}
-		data, err := json.Marshal(doc)
-		if err != nil {
-			return false, err
-		}
-		key := string(data)
+		var b strings.Builder
+		b.WriteString(file)
+		b.WriteByte('#')
+		b.WriteString(ptr)
+		b.WriteByte(0)
+		writeShape(&b, v)
+		key := b.String()
 		cache.mu.Lock()
-		ps = cache.docs[key]
+		ps = cache.shapes[key]
 		cache.mu.Unlock()
 		if ps == nil {
-			ps = compilePruned(data)
+			ps = sc.buildPruned(cache, file, ptr, v)
 			cache.mu.Lock()
-			if len(cache.docs) >= maxPruneCache {
-				cache.docs = map[string]*prunedSchema{}
+			if len(cache.shapes) >= maxPruneCache {
+				cache.shapes = map[string]*prunedSchema{}
 			}
-			cache.docs[key] = ps
+			cache.shapes[key] = ps
 			cache.mu.Unlock()
 		}
 	default:
-		// The pruned document of a scalar keeps no object or array keyword, so it is the
-		// same for every scalar.
 		key := file + "#" + ptr
 		cache.mu.Lock()
 		ps = cache.scalar[key]
 		cache.mu.Unlock()
 		if ps == nil {
-			doc, err := sc.prunedDoc(cache, file, ptr, v)
-			if err != nil {
-				ps = &prunedSchema{err: err}
-			} else if data, err := json.Marshal(doc); err != nil {
-				ps = &prunedSchema{err: err}
-			} else {
-				ps = compilePruned(data)
-			}
+			ps = sc.buildPruned(cache, file, ptr, v)
 			cache.mu.Lock()
 			cache.scalar[key] = ps
 			cache.mu.Unlock()
@@ -151,6 +147,63 @@ func (sc *Schemas) validAt(file, ptr string, v any) (bool, error) {
 		return false, nil
 	}
 	return false, err
+}
+
+// buildPruned prunes the schema at file#ptr for v and compiles the result (or finds it
+// compiled).
+func (sc *Schemas) buildPruned(cache *pruneCache, file, ptr string, v any) *prunedSchema {
+	doc, err := sc.prunedDoc(cache, file, ptr, v)
+	if err != nil {
+		return &prunedSchema{err: err}
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return &prunedSchema{err: err}
+	}
+	key := string(data)
+	cache.mu.Lock()
+	ps := cache.docs[key]
+	cache.mu.Unlock()
+	if ps != nil {
+		return ps
+	}
+	ps = compilePruned(data)
+	cache.mu.Lock()
+	if len(cache.docs) >= maxPruneCache {
+		cache.docs = map[string]*prunedSchema{}
+	}
+	cache.docs[key] = ps
+	cache.mu.Unlock()
+	return ps
+}
+
+// writeShape writes v with every scalar replaced by 0 and object keys in order: pruning
+// never looks at a scalar, so values of one shape prune to the same document.
+func writeShape(b *strings.Builder, v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for _, k := range keys {
+			b.WriteString(strconv.Itoa(len(k)))
+			b.WriteByte(':')
+			b.WriteString(k)
+			writeShape(b, v[k])
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for _, e := range v {
+			writeShape(b, e)
+		}
+		b.WriteByte(']')
+	default:
+		b.WriteByte('0')
+	}
 }
 
 // compilePruned compiles a pruned document with a compiler configured like
@@ -250,7 +303,7 @@ func (p *pruner) lookup(file, ptr string) (any, error) {
 		ok, checked = p.cache.draft7[file]
 		p.cache.mu.Unlock()
 		if !checked {
-			_, ok = compileAsDraft7(d.Value)
+			ok = p.sc.registersAsDraft7(d)
 			p.cache.mu.Lock()
 			p.cache.draft7[file] = ok
 			p.cache.mu.Unlock()
@@ -282,6 +335,19 @@ func (p *pruner) lookup(file, ptr string) (any, error) {
 		}
 	}
 	return v, nil
+}
+
+// registersAsDraft7 reports whether compileAsDraft7 accepts document d.
+func (sc *Schemas) registersAsDraft7(d *Document) bool {
+	if sc.native != nil {
+		// nativeIndexOf has checked every document for all compileAsDraft7 checks but a
+		// root $ref, which saves walking a large document again.
+		m, ok := d.Value.(map[string]any)
+		_, ref := m["$ref"]
+		return ok && !ref
+	}
+	_, ok := compileAsDraft7(d.Value)
+	return ok
 }
 
 // resolve resolves a $ref found in document file as the validator library does, to a
@@ -317,34 +383,35 @@ func (p *pruner) resolve(file, ref string) (string, string, error) {
 	return target, frag, nil
 }
 
-// valsKey identifies a set of instance values for memoization: the sorted, deduplicated
-// canonical encodings; every set of scalars prunes alike.
+// valsKey identifies a set of instance values for memoization. Pruning never looks at a
+// scalar, so only the objects and arrays count, by identity: equal keys mean equal
+// values (values equal but distinct merely prune twice), and a set reached again
+// without descending into a child instance has the same key. Every nonempty set of
+// scalars prunes alike.
 func valsKey(vals []any) string {
 	if len(vals) == 0 {
 		return ""
 	}
-	scalar := true
+	var ids []string
 	for _, v := range vals {
-		switch v.(type) {
-		case map[string]any, []any:
-			scalar = false
+		switch x := v.(type) {
+		case map[string]any:
+			ids = append(ids, "m"+strconv.FormatUint(uint64(uintptr(reflect.ValueOf(x).UnsafePointer())), 16))
+		case []any:
+			ids = append(ids, "a"+strconv.FormatUint(uint64(uintptr(reflect.ValueOf(x).UnsafePointer())), 16)+":"+strconv.Itoa(len(x)))
 		}
 	}
-	if scalar {
+	if len(ids) == 0 {
 		return "S"
 	}
-	keys := make([]string, len(vals))
-	for i, v := range vals {
-		keys[i] = canonical(v)
-	}
-	sort.Strings(keys)
+	sort.Strings(ids)
 	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 && k == keys[i-1] {
+	for i, id := range ids {
+		if i > 0 && id == ids[i-1] {
 			continue
 		}
-		b.WriteString(k)
-		b.WriteByte(0)
+		b.WriteString(id)
+		b.WriteByte(' ')
 	}
 	return b.String()
 }
