@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -126,7 +127,7 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 		}
 	}
 	sc.sorted = ptrs
-	if ix := nativeIndexOf(ptrs); ix != nil && len(sc.ids) == 0 && !forceLibrary {
+	if ix := nativeIndexOf(ptrs); ix != nil && len(sc.ids) == 0 && !libraryOnly() {
 		// The library is handed the documents only if a question about values needs
 		// a schema it cannot answer from a pruned copy (see validNode).
 		sc.native, sc.nnodes = ix, map[string]*node{}
@@ -166,6 +167,13 @@ func (sc *Schemas) registerAll() error {
 
 // forceLibrary turns native mode off, for the differential tests.
 var forceLibrary bool
+
+// LibraryOnlyEnv names the environment variable that, set to 1, builds every model from
+// the validator library's compiled schemas (see native.go): slower, and a way to tell
+// whether a surprising answer comes from the native model.
+const LibraryOnlyEnv = "COMPATCHECK_JSONSCHEMA_LIBRARY_ONLY"
+
+func libraryOnly() bool { return forceLibrary || os.Getenv(LibraryOnlyEnv) == "1" }
 
 // newCompiler returns a validator compiler configured for this engine, loading only
 // from sc.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/jsonschema"
 )
 
 // stripeLike generates a document shaped like Stripe's public spec: thousands of
@@ -197,5 +198,30 @@ func TestStripeSizedReport(t *testing.T) {
 	want := map[string]int{"ENUM_MEMBER_ADDED": 2, "OPERATION_REMOVED": 1, "PARAMETER_ADDED_OPTIONAL": 58}
 	if !reflect.DeepEqual(counts, want) {
 		t.Errorf("findings by rule = %v, want %v", counts, want)
+	}
+}
+
+// TestStripeSizedLibraryOnly compares the Stripe-sized pair with schema models built from
+// the documents (the default) and from the validator library's compiled schemas: the
+// reports must be byte-identical.
+func TestStripeSizedLibraryOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	old, new := benchSources(t)
+	opts := Options{Now: func() time.Time { return testNow }}
+	native, err := Compare(context.Background(), old, new, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(jsonschema.LibraryOnlyEnv, "1")
+	library, err := Compare(context.Background(), old, new, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j1, _ := json.Marshal(native)
+	j2, _ := json.Marshal(library)
+	if string(j1) != string(j2) {
+		t.Errorf("native and library-only reports differ:\n%s\n%s", j1, j2)
 	}
 }

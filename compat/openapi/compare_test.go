@@ -50,6 +50,16 @@ func TestGolden(t *testing.T) {
 
 // TestGoldenSwap checks, on the archives whose findings are all schema findings (their
 // comment says "swap"), that swapping OLD and NEW swaps B and F.
+// TestGoldenLibraryOnly runs the goldens with every schema model built from the validator
+// library's compiled schemas: the native models the engine builds by default must give
+// the very same reports.
+func TestGoldenLibraryOnly(t *testing.T) {
+	t.Setenv(jsonschema.LibraryOnlyEnv, "1")
+	compattest.Run(t, "testdata/*.txtar", func(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
+		return Compare(ctx, old, new, archiveOptions(t, comment))
+	}, compattest.Options{})
+}
+
 func TestGoldenSwap(t *testing.T) {
 	compattest.Run(t, "testdata/schema_*.txtar", func(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
 		return Compare(ctx, old, new, archiveOptions(t, comment))
