@@ -530,6 +530,10 @@ func TestValidAt(t *testing.T) {
 			file: "a.json", ptr: "", value: `{"x": 1}`, err: "not found", noFull: true},
 		{name: "document not registered as draft-07", files: []string{"a.json", `{"$defs": {"x": {"type": "string"}}, "$ref": "#/$defs/x"}`},
 			file: "a.json", ptr: "", value: `"s"`, err: "not registered as draft-07"},
+		{name: "document whose root is a $ref", files: []string{"main.json", `{"$ref": "other.json"}`, "other.json", `{"type": "string"}`},
+			file: "main.json", ptr: "", value: `"s"`, err: "not registered as draft-07"},
+		{name: "value that is not JSON", files: []string{"a.json", `{"enum": ["a"]}`},
+			file: "a.json", ptr: "", raw: []string{"a"}, err: "invalid jsonType", noFull: true},
 		{name: "false property", files: []string{"a.json", `{"properties": {"a": false, "b": true}}`},
 			file: "a.json", ptr: "", value: `{"a": 1}`},
 		{name: "true property", files: []string{"a.json", `{"properties": {"a": false, "b": true}}`},
@@ -766,4 +770,39 @@ func BenchmarkValidAt(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestValidAtConcurrent(t *testing.T) {
+	defs := stripeDefs(30)
+	data, err := json.Marshal(map[string]any{"definitions": defs})
+	require.NoError(t, err)
+	sc := pruneSchemas(t, "stripe.json", string(data))
+	done := make(chan error)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			rng := rand.New(rand.NewSource(int64(g)))
+			for i := 0; i < 50; i++ {
+				d := rng.Intn(30)
+				ptr := fmt.Sprintf("/definitions/resource_%04d", d)
+				ok, err := sc.validAt("stripe.json", ptr, stripeInstance(defs, d, 1, rng))
+				if err == nil && !ok {
+					err = fmt.Errorf("%s rejected a valid instance", ptr)
+				}
+				if err == nil {
+					ok, err = sc.validAt("stripe.json", ptr+"/properties/status", []string{"active", "archived"}[i%2])
+					if err == nil && ok != (i%2 == 0) {
+						err = fmt.Errorf("%s/properties/status answered %v", ptr, ok)
+					}
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		require.NoError(t, <-done)
+	}
 }
