@@ -35,6 +35,14 @@ import (
 // values while pruning it is a $ref cycle without structure, which the library refuses,
 // and is an error here.
 //
+// Pruning reads keywords as the library compiles them: then and else only next to an
+// if, additionalItems never (the library applies it only next to an array-valued items,
+// which the subset excludes). Definitions are dropped (only $refs reach them).
+//
+// Pruning never looks at a scalar, so the pruned document depends only on the shape of
+// the value (its objects' keys and its arrays' lengths): compiled pruned schemas are
+// cached per file#ptr and shape, and one serves every scalar.
+//
 // Only documents registered as draft-07 (see compileAsDraft7) are supported; anything
 // else is an error, on which the caller compiles the real schema instead.
 
@@ -46,8 +54,8 @@ const maxPrunedSchemas = 50_000
 // recursive definition that takes two steps a level, still prunes.
 const maxPruneDepth = 4 * maxDecodeDepth
 
-// maxPruneCache bounds how many compiled pruned documents are kept for values that are
-// objects or arrays; the cache is emptied when it is full.
+// maxPruneCache bounds how many pruned schemas are kept for values that are objects or
+// arrays (by shape and by document); a full map is emptied.
 const maxPruneCache = 4096
 
 // prunedURL is the URL every pruned document is registered under, in its own compiler.
