@@ -72,6 +72,8 @@ type Schemas struct {
 	// nnodes then holds the nodes by "file#ptr".
 	native *nativeIndex
 	nnodes map[string]*node
+	// prune caches the pruned schemas values are validated against (see prune.go).
+	prune *pruneCache
 
 	mu       sync.Mutex // guards compiled, nodes, nnodes, nextID and the compiler; taken in seq order
 	seq      uint64
@@ -101,6 +103,7 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 		errf:     errf,
 		compiled: map[string]*js.Schema{},
 		nodes:    map[*js.Schema]*node{},
+		prune:    newPruneCache(),
 	}
 	sorted := append([]Document(nil), docs...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })

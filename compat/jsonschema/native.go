@@ -640,6 +640,9 @@ func (sc *Schemas) fullSchema(file, ptr string) (*js.Schema, error) {
 	}
 	s, err := sc.compileAt(file, ptr)
 	if err != nil {
+		// A compiler that failed once may hand out schemas with their failing $ref left
+		// out; the next question starts from a fresh one.
+		sc.compiler, sc.exact = nil, nil
 		return nil, err
 	}
 	sc.compiled[ref] = s

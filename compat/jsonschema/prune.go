@@ -85,21 +85,16 @@ type prunedSchema struct {
 	err error
 }
 
-// pruneCaches is a stand-in for a field of Schemas: *Schemas -> *pruneCache.
-var pruneCaches sync.Map
+// pruneCache returns sc's cache of pruned schemas.
+func (sc *Schemas) pruneCache() *pruneCache { return sc.prune }
 
-// pruneCache returns sc's cache of pruned schemas, creating it on first use.
-func (sc *Schemas) pruneCache() *pruneCache {
-	if c, ok := pruneCaches.Load(sc); ok {
-		return c.(*pruneCache)
-	}
-	c, _ := pruneCaches.LoadOrStore(sc, &pruneCache{
+func newPruneCache() *pruneCache {
+	return &pruneCache{
 		draft7: map[string]bool{},
 		scalar: map[string]*prunedSchema{},
 		shapes: map[string]*prunedSchema{},
 		docs:   map[string]*prunedSchema{},
-	})
-	return c.(*pruneCache)
+	}
 }
 
 // validAt reports whether the schema at file#ptr accepts v, checked by the validator
@@ -348,11 +343,10 @@ func (p *pruner) lookup(file, ptr string) (any, error) {
 // registersAsDraft7 reports whether compileAsDraft7 accepts document d.
 func (sc *Schemas) registersAsDraft7(d *Document) bool {
 	if sc.native != nil {
-		// nativeIndexOf has checked every document for all compileAsDraft7 checks but a
-		// root $ref, which saves walking a large document again.
-		m, ok := d.Value.(map[string]any)
-		_, ref := m["$ref"]
-		return ok && !ref
+		// nativeIndexOf has checked every document: only keywords that read the same
+		// under draft-07, a $ref beside nothing that asserts (see refSibling), $defs and
+		// deprecated, which prune drops as it drops definitions and annotations.
+		return true
 	}
 	_, ok := compileAsDraft7(d.Value)
 	return ok
@@ -448,7 +442,7 @@ func (p *pruner) prune(file string, s any, vals []any) (any, error) {
 	if ref, ok := m["$ref"]; ok {
 		// Draft-07 ignores the siblings of $ref; the subset has none.
 		r, ok := ref.(string)
-		if !ok || len(m) != 1 {
+		if !ok || !refStandsAlone(m, p.sc.native != nil) {
 			return nil, fmt.Errorf("jsonschema: $ref in %s is not a string standing alone", file)
 		}
 		tfile, tptr, err := p.resolve(file, r)
@@ -471,8 +465,8 @@ func (p *pruner) prune(file string, s any, vals []any) (any, error) {
 	out := make(map[string]any, len(m))
 	for k, x := range m {
 		if !draft7Keywords[k] {
-			if k == "$schema" {
-				continue // a document's root
+			if k == "$schema" || (p.sc.native != nil && (k == "$defs" || k == "deprecated")) {
+				continue // a document's root; a container and an annotation of native mode
 			}
 			return nil, fmt.Errorf("jsonschema: keyword %q in %s is not pruned", k, file)
 		}
@@ -640,4 +634,21 @@ func (p *pruner) objectKeywords(file string, m, out map[string]any, objs []map[s
 		out["propertyNames"] = s
 	}
 	return nil
+}
+
+// refStandsAlone reports whether the $ref of m has no sibling: none at all, or, in native
+// mode, none that asserts anything (see refSibling), which every draft reads alike.
+func refStandsAlone(m map[string]any, native bool) bool {
+	if len(m) == 1 {
+		return true
+	}
+	if !native {
+		return false
+	}
+	for k := range m {
+		if !refSibling[k] {
+			return false
+		}
+	}
+	return true
 }
