@@ -130,7 +130,7 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 		}
 	}
 	sc.sorted = ptrs
-	if ix := nativeIndexOf(ptrs); ix != nil && len(sc.ids) == 0 && !libraryOnly() {
+	if ix := nativeIndexOf(ptrs); ix != nil && !libraryOnly() {
 		// The library is handed the documents only if a question about values needs
 		// a schema it cannot answer from a pruned copy (see validNode).
 		sc.native, sc.nnodes = ix, map[string]*node{}

@@ -21,8 +21,8 @@ import (
 //
 // A version is native only when every one of its documents uses only keywords the library
 // compiles identically under draft-07 and the document's own draft (draft7Keywords, plus
-// the $defs container and the deprecated annotation: a $ref has no sibling that asserts
-// anything; no $id,
+// the $defs container, the deprecated annotation and a root $id when every $ref of its
+// document is a fragment: a $ref has no sibling that asserts anything; no other $id,
 // anchors, tuples, contains or dependencies), passes the checks the metaschemas make, has every $ref
 // resolve to a schema of the version, and has no cycle of schemas applying to the same
 // instance (which the library reports as an infinite loop). Anything else, valid or not,
@@ -53,8 +53,19 @@ func nativeIndexOf(docs []*Document) *nativeIndex {
 				return nil
 			}
 		}
-		ok = ix.walk(d.Path, "", m, 0, func(at, ref string) { refs = append(refs, refSite{d.Path, at, ref}) })
-		if !ok {
+		// A root $id changes the base its document's relative references resolve
+		// against; native mode takes it only when every $ref of the document is a
+		// fragment, which resolves in the document whatever its base.
+		id, hasID := m["$id"]
+		if hasID && !plainRootID(id) {
+			return nil
+		}
+		rebased := false
+		ok = ix.walk(d.Path, "", m, 0, func(at, ref string) {
+			rebased = rebased || (hasID && !strings.HasPrefix(ref, "#"))
+			refs = append(refs, refSite{d.Path, at, ref})
+		})
+		if !ok || rebased {
 			return nil
 		}
 	}
@@ -137,6 +148,8 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 		case "$schema":
 			_, ok = x.(string)
 			ok = ok && ptr == ""
+		case "$id":
+			ok = ptr == "" // checked by plainRootID
 		case "$ref":
 			var s string
 			s, ok = x.(string)
@@ -205,6 +218,21 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 // refSibling lists the keywords that may stand beside a $ref in native mode.
 var refSibling = map[string]bool{"$ref": true, "$schema": true, "$defs": true, "definitions": true, "title": true,
 	"description": true, "$comment": true, "examples": true, "default": true, "deprecated": true, "readOnly": true, "writeOnly": true}
+
+// plainRootID reports whether a root $id is an absolute URI without a fragment, as the
+// metaschema requires and as the library registers it.
+func plainRootID(x any) bool {
+	s, ok := x.(string)
+	if !ok || s == "" {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil || !u.IsAbs() {
+		return false
+	}
+	base, frag, _ := strings.Cut(s, "#")
+	return frag == "" && !strings.Contains(base, "#")
+}
 
 func validTypeKeyword(x any) bool {
 	switch t := x.(type) {

@@ -220,7 +220,11 @@ func TestNativeModelEdgeCases(t *testing.T) {
 		{"invalid type", map[string]string{"a.json": `{"type":"strin"}`}, false},
 		{"invalid regex", map[string]string{"a.json": `{"pattern":"("}`}, false},
 		{"deprecated", map[string]string{"a.json": `{"type":"object","properties":{"old":{"type":"string","deprecated":true}}}`}, true},
-		{"$id", map[string]string{"a.json": `{"$id":"https://example.com/a.json","type":"string"}`}, false},
+		{"root $id, fragment refs", map[string]string{"a.json": `{"$id":"https://example.com/a.json","properties":{"a":{"$ref":"#/$defs/x"}},"$defs":{"x":{"type":"string"}}}`}, true},
+		{"root $id, relative ref", map[string]string{"a.json": `{"$id":"https://example.com/a.json","properties":{"a":{"$ref":"b.json"}}}`, "b.json": `{"type":"string"}`}, false},
+		{"ref to a root $id", map[string]string{"a.json": `{"$id":"https://example.com/a.json","type":"string"}`, "b.json": `{"properties":{"a":{"$ref":"https://example.com/a.json"}}}`}, false},
+		{"relative root $id", map[string]string{"a.json": `{"$id":"a.json","type":"string"}`}, false},
+		{"nested $id", map[string]string{"a.json": `{"properties":{"a":{"$id":"https://example.com/x.json","type":"string"}}}`}, false},
 		{"contains", map[string]string{"a.json": `{"contains":{"type":"string"}}`}, false},
 	}
 	for _, tt := range tests {

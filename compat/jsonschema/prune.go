@@ -465,7 +465,7 @@ func (p *pruner) prune(file string, s any, vals []any) (any, error) {
 	out := make(map[string]any, len(m))
 	for k, x := range m {
 		if !draft7Keywords[k] {
-			if k == "$schema" || (p.sc.native != nil && (k == "$defs" || k == "deprecated")) {
+			if k == "$schema" || (p.sc.native != nil && (k == "$defs" || k == "deprecated" || k == "$id")) {
 				continue // a document's root; a container and an annotation of native mode
 			}
 			return nil, fmt.Errorf("jsonschema: keyword %q in %s is not pruned", k, file)
