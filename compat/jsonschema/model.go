@@ -332,20 +332,7 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 		n.hasEnum = true
 	}
 	if n.hasEnum {
-		seen := map[string]bool{}
-		for _, v := range values {
-			k := canonical(v)
-			if seen[k] || s.Validate(v) != nil {
-				continue
-			}
-			seen[k] = true
-			n.enum = append(n.enum, v)
-		}
-		var et typeSet
-		for _, v := range n.enum {
-			et |= typeOf(v)
-		}
-		n.types &= et
+		n.setEnum(values, func(v any) bool { return s.Validate(v) == nil })
 	}
 	// Numbers: draft-04 boolean exclusive bounds arrive already folded by the compiler.
 	n.lo, n.loExcl = s.Minimum, false
@@ -508,6 +495,25 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	}
 	n.readOnly, n.writeOnly, n.deprecated = s.ReadOnly, s.WriteOnly, s.Deprecated
 	return nil
+}
+
+// setEnum keeps the distinct enum (or const) values the schema itself accepts, and
+// narrows the node's types to theirs.
+func (n *node) setEnum(values []any, accepts func(any) bool) {
+	seen := map[string]bool{}
+	for _, v := range values {
+		k := canonical(v)
+		if seen[k] || !accepts(v) {
+			continue
+		}
+		seen[k] = true
+		n.enum = append(n.enum, v)
+	}
+	var et typeSet
+	for _, v := range n.enum {
+		et |= typeOf(v)
+	}
+	n.types &= et
 }
 
 // canonical is a deterministic JSON spelling of a value with numbers normalized, so that

@@ -500,20 +500,7 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 		n.hasEnum = true
 	}
 	if n.hasEnum {
-		seen := map[string]bool{}
-		for _, v := range values {
-			k := canonical(v)
-			if seen[k] || !sc.validNode(n, v) {
-				continue
-			}
-			seen[k] = true
-			n.enum = append(n.enum, v)
-		}
-		var et typeSet
-		for _, v := range n.enum {
-			et |= typeOf(v)
-		}
-		n.types &= et
+		n.setEnum(values, func(v any) bool { return sc.validNode(n, v) })
 	}
 	rat := func(k string) *big.Rat {
 		x, ok := m[k]
