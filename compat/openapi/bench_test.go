@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"testing/fstest"
@@ -223,5 +225,22 @@ func TestStripeSizedLibraryOnly(t *testing.T) {
 	j2, _ := json.Marshal(library)
 	if string(j1) != string(j2) {
 		t.Errorf("native and library-only reports differ:\n%s\n%s", j1, j2)
+	}
+}
+
+// TestWriteStripeSizedPair writes the benchmark's pair to $COMPATCHECK_STRIPE_DIR/old and
+// /new, so that the command line can be timed on it (docs/openapi.md).
+func TestWriteStripeSizedPair(t *testing.T) {
+	dir := os.Getenv("COMPATCHECK_STRIPE_DIR")
+	if dir == "" {
+		t.Skip("set COMPATCHECK_STRIPE_DIR to write the Stripe-sized pair there")
+	}
+	for side, changed := range map[string]bool{"old": false, "new": true} {
+		if err := os.MkdirAll(filepath.Join(dir, side), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, side, "spec3.json"), stripeLike(1400, 400, changed), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
