@@ -161,6 +161,9 @@ type node struct {
 	// than enum, a draft-04 style exclusive bound, the tuple form of items, the required
 	// list in its order, and which keyword ("dependentRequired" or "dependencies") holds
 	// each dependency.
+	// deprecatedProps names the properties whose schema, as written (before a $ref
+	// beside the annotation is followed), is marked deprecated; nil when none is.
+	deprecatedProps    map[string]bool
 	isConst            bool
 	loExclKw, hiExclKw bool
 	tupleItems         bool
@@ -394,6 +397,12 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 		c, err := sub(ps)
 		if err != nil {
 			return err
+		}
+		if ps.Deprecated {
+			if n.deprecatedProps == nil {
+				n.deprecatedProps = map[string]bool{}
+			}
+			n.deprecatedProps[name] = true
 		}
 		n.props[name] = c
 		n.propNames = append(n.propNames, name)

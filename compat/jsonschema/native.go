@@ -535,7 +535,13 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	if ps, ok := m["properties"].(map[string]any); ok && len(ps) > 0 {
 		n.props = make(map[string]*node, len(ps))
 		n.propNames = make([]string, 0, len(ps))
-		for name := range ps {
+		for name, x := range ps {
+			if pm, ok := x.(map[string]any); ok && pm["deprecated"] == true {
+				if n.deprecatedProps == nil {
+					n.deprecatedProps = map[string]bool{}
+				}
+				n.deprecatedProps[name] = true
+			}
 			n.props[name] = sc.nativeNode(at + "/properties/" + escapePointer(name))
 			n.propNames = append(n.propNames, name)
 		}

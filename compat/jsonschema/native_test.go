@@ -97,6 +97,7 @@ func (m *nodeMatcher) same(l, n *node, at string) {
 	require.Equal(t, nonNil(l.requiredList), nonNil(n.requiredList), where)
 	require.Equal(t, nonNil(l.depRequired), nonNil(n.depRequired), where)
 	require.Equal(t, nonNil(l.depKw), nonNil(n.depKw), where)
+	require.Equal(t, nonNil(l.deprecatedProps), nonNil(n.deprecatedProps), where)
 	require.Equal(t, len(l.patternProps), len(n.patternProps), where)
 	for i := range l.patternProps {
 		require.Equal(t, l.patternProps[i].src, n.patternProps[i].src, where)
@@ -219,7 +220,7 @@ func TestNativeModelEdgeCases(t *testing.T) {
 		{"ref into a non-schema", map[string]string{"a.json": `{"properties":{"a":{"$ref":"#/required"}},"required":["a"]}`}, false},
 		{"invalid type", map[string]string{"a.json": `{"type":"strin"}`}, false},
 		{"invalid regex", map[string]string{"a.json": `{"pattern":"("}`}, false},
-		{"deprecated", map[string]string{"a.json": `{"type":"object","properties":{"old":{"type":"string","deprecated":true}}}`}, true},
+		{"deprecated", map[string]string{"a.json": `{"type":"object","properties":{"old":{"type":"string","deprecated":true},"ref":{"$ref":"#/$defs/x","deprecated":true}},"$defs":{"x":{"type":"string"}}}`}, true},
 		{"root $id, fragment refs", map[string]string{"a.json": `{"$id":"https://example.com/a.json","properties":{"a":{"$ref":"#/$defs/x"}},"$defs":{"x":{"type":"string"}}}`}, true},
 		{"root $id, relative ref", map[string]string{"a.json": `{"$id":"https://example.com/a.json","properties":{"a":{"$ref":"b.json"}}}`, "b.json": `{"type":"string"}`}, false},
 		{"ref to a root $id", map[string]string{"a.json": `{"$id":"https://example.com/a.json","type":"string"}`, "b.json": `{"properties":{"a":{"$ref":"https://example.com/a.json"}}}`}, false},

@@ -62,6 +62,19 @@ var rulePropertyRemovedClosed = compat.Register(compat.Rule{
 	Safe: "Expand–contract: deprecate the property and stop writers from emitting it, wait until stored data no longer holds it, then remove it.",
 })
 
+var rulePropertyRemovedAfterDeprecation = compat.Register(compat.Rule{
+	ID: "PROPERTY_REMOVED_AFTER_DEPRECATION", Kind: compat.KindJSONSchema,
+	Title:    "A property the old schema marked deprecated was removed",
+	Backward: true, Forward: true,
+	Why: "The old schema already marked the property deprecated, so this removal is the contract step of expand–contract: " +
+		"writers were told to stop emitting it in an earlier release, and under the produce-accept model old writers no longer " +
+		"produce it, so new readers need not accept it (B holds, even for a closed object). F is computed: it fails when old " +
+		"readers still require the property. Under the strict model deprecation changes nothing.",
+	Old:  `{"type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string", "deprecated": true}}, "additionalProperties": false}`,
+	New:  `{"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": false}`,
+	Safe: "Nothing more to do when every writer has stopped emitting the property, as its deprecation asked; otherwise keep it until they have.",
+})
+
 var ruleRequiredAdded = compat.Register(compat.Rule{
 	ID: "REQUIRED_ADDED", Kind: compat.KindJSONSchema,
 	Title:    "An existing property became required",
@@ -391,10 +404,21 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 					msg += ", and the new schema rejects values old writers send for it"
 				}
 			}
+			subject, at := op.loc(), op.ptr
+			if c.opts.Model == ProduceAccept && (op.deprecated || o.deprecatedProps[k]) {
+				// The expand step happened in an earlier release: writers stopped emitting it.
+				rule, b = rulePropertyRemovedAfterDeprecation, true
+				msg = fmt.Sprintf("deprecated property %s removed", quote(k))
+				if o.props[k] != nil {
+					// Where the deprecation is written, also when the property is a $ref.
+					at = o.ptr + "/properties/" + escapePointer(k)
+					subject = o.file + "#" + at
+				}
+			}
 			if reqRemoved {
 				msg += " (it was required)"
 			}
-			x := c.findingAt(rule, op.loc(), o, nil, op.ptr, "", b, f, msg)
+			x := c.findingAt(rule, subject, o, nil, at, "", b, f, msg)
 			fs = append(fs, c.withWitness(x, o, n, objCands))
 			if reqAdded {
 				x := c.findingAt(ruleRequiredAdded, n.loc()+"/required", o, n, op.ptr, requiredPtr(n, k), false, true, fmt.Sprintf("property %s became required", quote(k)))

@@ -317,7 +317,18 @@ func (c *Comparison) objectCandidates(n, hint *node, depth int) []any {
 	for _, k := range sortedKeys(n.required) {
 		req = append(req, k)
 	}
-	out := []any{build(req), build(n.propNames)}
+	// Under the produce-accept model writers no longer emit a deprecated property (its
+	// deprecation asked them to stop), so the candidates leave it out unless required.
+	names := n.propNames
+	if c.opts.Model == ProduceAccept && len(n.deprecatedProps) > 0 {
+		names = nil
+		for _, k := range n.propNames {
+			if !n.deprecatedProps[k] || n.required[k] {
+				names = append(names, k)
+			}
+		}
+	}
+	out := []any{build(req), build(names)}
 	if hint != nil {
 		// Objects that leave out or add the names the other side cares about.
 		var extra []string
@@ -337,7 +348,7 @@ func (c *Comparison) objectCandidates(n, hint *node, depth int) []any {
 				out = append(out, m)
 			}
 		}
-		for _, k := range n.propNames {
+		for _, k := range names {
 			if !n.required[k] {
 				out = append(out, build(append(append([]string(nil), req...), k)))
 			}
