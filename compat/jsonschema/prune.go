@@ -43,8 +43,10 @@ import (
 // the value (its objects' keys and its arrays' lengths): compiled pruned schemas are
 // cached per file#ptr and shape, and one serves every scalar.
 //
-// Only documents registered as draft-07 (see compileAsDraft7) are supported; anything
-// else is an error, on which the caller compiles the real schema instead.
+// Only the documents of a native version (see native.go), and documents registered as
+// draft-07 (see compileAsDraft7), are supported: every keyword they use reads the same
+// under draft-07, which the pruned document is compiled as. Anything else is an error, on
+// which the caller compiles the real schema instead.
 
 // maxPrunedSchemas bounds how many schema objects one pruned document may hold.
 const maxPrunedSchemas = 50_000
@@ -293,8 +295,8 @@ func (p *pruner) target(file, ptr string, vals []any) (any, error) {
 	return map[string]any{"$ref": "#/definitions/" + name}, nil
 }
 
-// lookup returns the schema at the JSON pointer ptr of document file, which must be
-// registered as draft-07.
+// lookup returns the schema at the JSON pointer ptr of document file, which must be one
+// pruning supports (see registersAsDraft7).
 func (p *pruner) lookup(file, ptr string) (any, error) {
 	d, ok := p.sc.docs[file]
 	if !ok {
@@ -340,7 +342,8 @@ func (p *pruner) lookup(file, ptr string) (any, error) {
 	return v, nil
 }
 
-// registersAsDraft7 reports whether compileAsDraft7 accepts document d.
+// registersAsDraft7 reports whether pruning supports document d: it belongs to a native
+// version, or compileAsDraft7 accepts it.
 func (sc *Schemas) registersAsDraft7(d *Document) bool {
 	if sc.native != nil {
 		// nativeIndexOf has checked every document: only keywords that read the same
