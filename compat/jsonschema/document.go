@@ -72,6 +72,8 @@ type Schemas struct {
 	// nnodes then holds the nodes by "file#ptr".
 	native *nativeIndex
 	nnodes map[string]*node
+	// pendingEnums are native nodes built whose enums are not filtered yet.
+	pendingEnums []pendingEnum
 	// prune caches the pruned schemas values are validated against (see prune.go).
 	prune *pruneCache
 
@@ -308,7 +310,9 @@ func (sc *Schemas) schemaAt(ref string) (*node, error) {
 	}
 	if sc.native != nil {
 		if _, ok := sc.native.locs[file+"#"+ptr]; ok {
-			return sc.nativeNode(file + "#" + ptr), nil
+			n := sc.nativeNode(file + "#" + ptr)
+			sc.flushEnums()
+			return n, nil
 		}
 	}
 	s, ok := sc.compiled[ref]

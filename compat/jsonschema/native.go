@@ -451,6 +451,36 @@ func (sc *Schemas) nativeNode(at string) *node {
 	return n
 }
 
+// pendingEnum is a native node whose enum values still have to be filtered by the schema.
+type pendingEnum struct {
+	n      *node
+	values []any
+}
+
+// flushEnums filters the enum values of the nodes built since the last flush, keeping
+// those the schema itself accepts (as fill does). The questions typeAndEnumOnly cannot
+// answer go to the library, whose pruned schemas for all those nodes are compiled as one
+// document first: compiling them one by one costs a compiler and a metaschema check each.
+func (sc *Schemas) flushEnums() {
+	pending := sc.pendingEnums
+	sc.pendingEnums = nil
+	var locs []string
+	for _, p := range pending {
+		for _, v := range p.values {
+			if _, decided := typeAndEnumOnly(p.n, v); !decided {
+				locs = append(locs, p.n.file+"#"+p.n.ptr)
+				break
+			}
+		}
+	}
+	if len(locs) > 1 {
+		sc.prepareScalars(locs)
+	}
+	for _, p := range pending {
+		p.n.setEnum(p.values, func(v any) bool { return sc.validNode(p.n, v) })
+	}
+}
+
 // nativeFill fills n from the schema at "file#ptr" as fill does from the compiled schema.
 func (sc *Schemas) nativeFill(n *node, at string) {
 	n.types = tAll
@@ -500,7 +530,9 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 		n.hasEnum = true
 	}
 	if n.hasEnum {
-		n.setEnum(values, func(v any) bool { return sc.validNode(n, v) })
+		// Filtered once the whole closure is built (see flushEnums), so that the
+		// library compiles the schemas it is asked about together.
+		sc.pendingEnums = append(sc.pendingEnums, pendingEnum{n, values})
 	}
 	rat := func(k string) *big.Rat {
 		x, ok := m[k]

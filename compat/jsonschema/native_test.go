@@ -294,3 +294,26 @@ func checkValidMatchesLibrary(t *testing.T, where string, ln, nn *node) {
 		require.Equal(t, want, nn.side.validNode(nn, v), "%s: validNode(%s)", where, canonical(v))
 	}
 }
+
+// TestEnumFiltersCompileTogether checks that the enum filters a native build needs the
+// library for are compiled as one document (every location is cached after one build),
+// and that the batched answers are the library's on the real schemas.
+func TestEnumFiltersCompileTogether(t *testing.T) {
+	docs := docsOf(t, map[string]string{"a.json": `{"type": "object", "properties": {
+		"short": {"type": "string", "enum": ["a", "bb", "ccc"], "maxLength": 2},
+		"code":  {"type": "string", "enum": ["x1", "y", "z9"], "pattern": "^[a-z][0-9]$"},
+		"day":   {"type": "string", "enum": ["2024-01-01", "not a date"], "format": "date"},
+		"both":  {"type": ["string", "integer"], "enum": ["a", 1, 2.5], "minimum": 0},
+		"ref":   {"$ref": "#/definitions/d"}},
+		"definitions": {"d": {"enum": ["p", "q"], "not": {"const": "q"}}}}`})
+	sc, err := NewSchemas(docs)
+	require.NoError(t, err)
+	require.NotNil(t, sc.native)
+	_, err = sc.schemaAt("a.json#")
+	require.NoError(t, err)
+	for _, at := range []string{"/properties/short", "/properties/code", "/properties/day", "/properties/both", "/definitions/d"} {
+		require.NotNil(t, sc.prune.scalar["a.json#"+at], "%s is cached by the batch", at)
+	}
+	// The root, five properties, the definition and its not: every one built both ways.
+	require.Equal(t, 8, checkNativeMatchesLibrary(t, "enums", docs))
+}

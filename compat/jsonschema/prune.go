@@ -219,6 +219,20 @@ func compilePruned(data []byte) (ps *prunedSchema) {
 			ps = &prunedSchema{err: fmt.Errorf("jsonschema: internal error compiling a pruned schema: %v", r)}
 		}
 	}()
+	c, err := prunedCompiler(data)
+	if err != nil {
+		return &prunedSchema{err: err}
+	}
+	s, err := c.Compile(prunedURL)
+	if err != nil {
+		return &prunedSchema{err: err}
+	}
+	return &prunedSchema{s: s}
+}
+
+// prunedCompiler returns a compiler configured like newCompiler's, holding the pruned
+// document data under prunedURL and loading nothing else: the document is standalone.
+func prunedCompiler(data []byte) (*js.Compiler, error) {
 	c := js.NewCompiler()
 	c.Draft = js.Draft2020
 	c.AssertFormat = true
@@ -228,13 +242,19 @@ func compilePruned(data []byte) (ps *prunedSchema) {
 		return nil, fmt.Errorf("pruned schema refers to %s outside itself", s)
 	}
 	if err := c.AddResource(prunedURL, bytes.NewReader(data)); err != nil {
-		return &prunedSchema{err: err}
+		return nil, err
 	}
-	s, err := c.Compile(prunedURL)
-	if err != nil {
-		return &prunedSchema{err: err}
-	}
-	return &prunedSchema{s: s}
+	return c, nil
+}
+
+// compileWithin compiles url with c, turning a panic of the library into an error.
+func compileWithin(c *js.Compiler, url string) (s *js.Schema, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("jsonschema: internal error compiling a pruned schema: %v", r)
+		}
+	}()
+	return c.Compile(url)
 }
 
 // prunedDoc builds the standalone draft-07 document validating v as the schema at
@@ -654,4 +674,55 @@ func refStandsAlone(m map[string]any, native bool) bool {
 		}
 	}
 	return true
+}
+
+// prepareScalars compiles, as one document, the pruned schemas of the locations ("file#ptr")
+// for scalar values that are not cached yet, and caches them as validAt would. Each
+// location's schema is one definition of the document; a location whose schema cannot be
+// pruned is left to validAt, which reports why. The library may hand out broken schemas
+// from a compiler after a failed compile, so the first failure ends the batch.
+func (sc *Schemas) prepareScalars(locs []string) {
+	cache := sc.pruneCache()
+	p := &pruner{sc: sc, cache: cache, defs: map[string]any{}, memo: map[string]string{}, active: map[string]bool{}, draft7: map[string]bool{}}
+	names := map[string]string{}
+	var order []string
+	for _, at := range locs {
+		cache.mu.Lock()
+		_, done := cache.scalar[at]
+		cache.mu.Unlock()
+		if _, seen := names[at]; done || seen {
+			continue
+		}
+		file, ptr, _ := strings.Cut(at, "#")
+		if ptr != "" && !strings.HasPrefix(ptr, "/") {
+			continue
+		}
+		ref, err := p.target(file, ptr, []any{nil})
+		if err != nil {
+			continue
+		}
+		name := strings.TrimPrefix(ref.(map[string]any)["$ref"].(string), "#/definitions/")
+		names[at] = name
+		order = append(order, at)
+	}
+	if len(order) == 0 {
+		return
+	}
+	data, err := json.Marshal(map[string]any{"$schema": draft7URL, "definitions": p.defs})
+	if err != nil {
+		return
+	}
+	c, err := prunedCompiler(data)
+	if err != nil {
+		return
+	}
+	for _, at := range order {
+		s, err := compileWithin(c, prunedURL+"#/definitions/"+names[at])
+		if err != nil {
+			return
+		}
+		cache.mu.Lock()
+		cache.scalar[at] = &prunedSchema{s: s}
+		cache.mu.Unlock()
+	}
 }
