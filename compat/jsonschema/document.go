@@ -77,6 +77,9 @@ type Schemas struct {
 	// prune caches the pruned schemas values are validated against (see prune.go).
 	prune *pruneCache
 
+	// posMemo memoizes positions by document path and pointer; guarded by posMu.
+	posMemo map[string]map[string][2]int
+
 	mu       sync.Mutex // guards compiled, nodes, nnodes, nextID and the compiler; taken in seq order
 	seq      uint64
 	compiled map[string]*js.Schema
@@ -276,17 +279,45 @@ func (sc *Schemas) pos(file, ptr string) *compat.Position {
 	}
 	posMu.Lock()
 	defer posMu.Unlock()
+	line, col := sc.posOf(d, ptr)
+	return compat.Pos(file, line, col)
+}
+
+// posOf returns where the value at ptr in d starts, or where its nearest ancestor that is
+// written in the file does. Answers are memoized: nested comparisons ask about ever longer
+// pointers below the same written schema (implied schemas are not in the file), and walking
+// each one up from scratch made position lookups quadratic in the nesting.
+func (sc *Schemas) posOf(d *Document, ptr string) (int, int) {
+	memo := sc.posMemo[d.Path]
+	if memo == nil {
+		if sc.posMemo == nil {
+			sc.posMemo = map[string]map[string][2]int{}
+		}
+		memo = map[string][2]int{}
+		sc.posMemo[d.Path] = memo
+	}
+	var unknown []string // pointers from ptr up to the first one known
+	line, col := 0, 0
 	for {
-		line, col := d.Pos(ptr)
-		if line > 0 {
-			return compat.Pos(file, line, col)
+		if p, ok := memo[ptr]; ok {
+			line, col = p[0], p[1]
+			break
+		}
+		unknown = append(unknown, ptr)
+		if line, col = d.Pos(ptr); line > 0 {
+			break
 		}
 		i := strings.LastIndex(ptr, "/")
 		if i < 0 {
-			return compat.Pos(file, 0, 0)
+			line, col = 0, 0
+			break
 		}
 		ptr = ptr[:i]
 	}
+	for _, p := range unknown {
+		memo[p] = [2]int{line, col}
+	}
+	return line, col
 }
 
 // posMu serializes calls of the documents' Pos functions, which the two versions of a

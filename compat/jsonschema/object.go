@@ -240,6 +240,9 @@ func (c *Comparison) other(n *node) *node {
 	if n.additional != nil && !n.additional.isTrue() {
 		return n.additional
 	}
+	if n.synthetic && n.open && n.types == tAll {
+		return n // the undeclared properties of an implied open schema are that schema again
+	}
 	if n.openOther == nil {
 		n.openOther = n.side.synthetic(n.file, n.ptr+"/additionalProperties", true)
 		n.openOther.open = true
