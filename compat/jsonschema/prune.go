@@ -106,39 +106,28 @@ func newPruneCache() *pruneCache {
 // real schema.
 func (sc *Schemas) validAt(file, ptr string, v any) (bool, error) {
 	cache := sc.pruneCache()
-	var ps *prunedSchema
+	// A scalar's pruned schema depends on the location only; an object's or array's on
+	// its shape too. The shape map is bounded; the scalar map holds one entry a location.
+	m, bounded, key := &cache.scalar, false, file+"#"+ptr
 	switch v.(type) {
 	case map[string]any, []any:
 		var b strings.Builder
-		b.WriteString(file)
-		b.WriteByte('#')
-		b.WriteString(ptr)
+		b.WriteString(key)
 		b.WriteByte(0)
 		writeShape(&b, v)
-		key := b.String()
+		m, bounded, key = &cache.shapes, true, b.String()
+	}
+	cache.mu.Lock()
+	ps := (*m)[key]
+	cache.mu.Unlock()
+	if ps == nil {
+		ps = sc.buildPruned(cache, file, ptr, v)
 		cache.mu.Lock()
-		ps = cache.shapes[key]
-		cache.mu.Unlock()
-		if ps == nil {
-			ps = sc.buildPruned(cache, file, ptr, v)
-			cache.mu.Lock()
-			if len(cache.shapes) >= maxPruneCache {
-				cache.shapes = map[string]*prunedSchema{}
-			}
-			cache.shapes[key] = ps
-			cache.mu.Unlock()
+		if bounded && len(*m) >= maxPruneCache {
+			*m = map[string]*prunedSchema{}
 		}
-	default:
-		key := file + "#" + ptr
-		cache.mu.Lock()
-		ps = cache.scalar[key]
+		(*m)[key] = ps
 		cache.mu.Unlock()
-		if ps == nil {
-			ps = sc.buildPruned(cache, file, ptr, v)
-			cache.mu.Lock()
-			cache.scalar[key] = ps
-			cache.mu.Unlock()
-		}
 	}
 	if ps.err != nil {
 		return false, ps.err
