@@ -112,17 +112,25 @@ func TestNowDefault(t *testing.T) {
 // TestJSONFastPath checks that the JSON decoder gives the values and positions the YAML
 // decoder gives, and declines what is not plain JSON.
 func TestJSONFastPath(t *testing.T) {
-	doc := "{\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/a\": {\"get\": {\"x\": [1, 2.5e3, -0, true, null, \"\\u00e9\\n\"]}}\n  },\n  \"é\": {}\n}\n"
-	jv, jn, ok := decodeJSON([]byte(doc))
-	require.True(t, ok)
-	yn, yv, err := decode([]byte(doc))
-	require.NoError(t, err)
-	assert.Equal(t, yv, jv)
-	s := &spec{files: map[string]*file{"y": {node: yn}, "j": {json: jn}}}
-	for _, ptr := range []string{"", "/openapi", "/paths", "/paths/~1a/get/x", "/paths/~1a/get/x/1", "/é", "/missing"} {
-		yl, yc := s.lineCol("y", ptr)
-		jl, jc := s.lineCol("j", ptr)
-		assert.Equal(t, [2]int{yl, yc}, [2]int{jl, jc}, ptr)
+	docs := map[string]string{
+		"indented": "{\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/a\": {\"get\": {\"x\": [1, 2.5e3, -0, true, null, \"\\u00e9\\n\"]}}\n  },\n  \"é\": {}\n}\n",
+		// Machine-written specs are often one line of megabytes: columns are counted
+		// forward from the previous one, across multi-byte characters.
+		"minified": `{"openapi":"3.1.0","ünï":"çødé","paths":{"/a":{"get":{"x":[1,2.5e3,-0,true,null,"\u00e9\n"]}}},"é":{}}`,
+		"mixed":    "{\"é\": {}, \"openapi\": \"3.1.0\",\n\"paths\": {\"/a\": {\"get\": {\"x\": [1, 2.5e3,\n -0, true, null, \"ü\"]}}}}",
+	}
+	for name, doc := range docs {
+		jv, jn, ok := decodeJSON([]byte(doc))
+		require.True(t, ok, name)
+		yn, yv, err := decode([]byte(doc))
+		require.NoError(t, err, name)
+		assert.Equal(t, yv, jv, name)
+		s := &spec{files: map[string]*file{"y": {node: yn}, "j": {json: jn}}}
+		for _, ptr := range []string{"", "/openapi", "/paths", "/paths/~1a/get/x", "/paths/~1a/get/x/1", "/paths/~1a/get/x/5", "/é", "/missing"} {
+			yl, yc := s.lineCol("y", ptr)
+			jl, jc := s.lineCol("j", ptr)
+			assert.Equal(t, [2]int{yl, yc}, [2]int{jl, jc}, "%s %s", name, ptr)
+		}
 	}
 	for _, bad := range []string{`{"a": 1,}`, `{"a": 1} x`, `{"a": 01}`, `{"a": 1, "a": 2}`, `{"a": "\x01"}`, `{a: 1}`} {
 		_, _, ok := decodeJSON([]byte(bad))
