@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"path"
 	"slices"
 	"sort"
@@ -511,7 +512,16 @@ func (s *spec) resolveRef(l loc, ref string) (loc, error) {
 	}
 	to := loc{target, frag}
 	if _, ok := s.get(to); !ok {
-		return loc{}, s.errAt(l, "reference %q names nothing", ref)
+		// A fragment is a URI fragment: characters such as { } and spaces in path
+		// templates and media types are percent-encoded (RFC 6901, section 6). The
+		// pointer as written is tried first, for keys that hold a literal %.
+		dec, err := url.PathUnescape(frag)
+		if to = (loc{target, dec}); err != nil || dec == frag {
+			return loc{}, s.errAt(l, "reference %q names nothing", ref)
+		}
+		if _, ok := s.get(to); !ok {
+			return loc{}, s.errAt(l, "reference %q names nothing", ref)
+		}
 	}
 	return to, nil
 }
