@@ -72,6 +72,8 @@ type Schemas struct {
 	// nnodes then holds the nodes by "file#ptr".
 	native *nativeIndex
 	nnodes map[string]*node
+	// libValues holds the documents as the library is handed them (see ecma.go).
+	libValues map[string]any
 	// pendingEnums are native nodes built whose enums are not filtered yet.
 	pendingEnums []pendingEnum
 	// prune caches the pruned schemas values are validated against (see prune.go).
@@ -154,8 +156,9 @@ func (sc *Schemas) registerAll() error {
 	}
 	c := sc.newCompiler()
 	for _, d := range sc.sorted {
-		v, fast := compileAs2019(d.Value), false
-		if v7, ok := compileAsDraft7(d.Value); ok {
+		lv := sc.libraryValue(d)
+		v, fast := compileAs2019(lv), false
+		if v7, ok := compileAsDraft7(lv); ok {
 			v, fast = v7, true
 			sc.draft7 = true
 		}
@@ -164,7 +167,7 @@ func (sc *Schemas) registerAll() error {
 				return err
 			}
 			// The exact registration decides what is wrong with the document.
-			if err := sc.register(c, d, compileAs2019(d.Value)); err != nil {
+			if err := sc.register(c, d, compileAs2019(lv)); err != nil {
 				return err
 			}
 		}
@@ -222,7 +225,7 @@ func (sc *Schemas) exactCompiler() (*js.Compiler, error) {
 	sort.Strings(paths)
 	for _, p := range paths {
 		d := sc.docs[p]
-		if err := sc.register(c, d, compileAs2019(d.Value)); err != nil {
+		if err := sc.register(c, d, compileAs2019(sc.libraryValue(d))); err != nil {
 			return nil, err
 		}
 	}
@@ -238,7 +241,7 @@ func validDocPath(p string) bool {
 // everything else, so that no schema is ever fetched from the network or read from disk.
 func (sc *Schemas) load(s string) (io.ReadCloser, error) {
 	if p, ok := sc.ids[s]; ok {
-		data, err := json.Marshal(sc.docs[p].Value)
+		data, err := json.Marshal(sc.libraryValue(sc.docs[p]))
 		if err != nil {
 			return nil, err
 		}

@@ -109,6 +109,8 @@ type node struct {
 	synthetic bool           // not written in the file: an absent keyword's implied schema
 	native    bool           // built from the document, not from a compiled schema (see native.go)
 	raw       map[string]any // a native node's schema object, nil for a boolean schema
+	// opaque caches reachesOpaque.
+	opaque opaqueState
 	// open marks an undeclared position of an open object or tuple: it accepts every
 	// value, but under the produce-accept model writers put nothing there.
 	open bool
@@ -170,6 +172,16 @@ type node struct {
 	requiredList       []string
 	depKw              map[string]string
 }
+
+// opaqueState is what reachesOpaque knows about a node.
+type opaqueState uint8
+
+const (
+	opaqueUnknown opaqueState = iota
+	opaqueVisiting
+	opaqueNo
+	opaqueYes
+)
 
 // loc is the node's "path#/pointer".
 func (n *node) loc() string { return n.file + "#" + n.ptr }
@@ -352,6 +364,11 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	n.minLen, n.maxLen = s.MinLength, s.MaxLength
 	if s.Pattern != nil {
 		n.pattern, n.patternRe = s.Pattern.String(), s.Pattern
+		if n.pattern == "" {
+			if p, ok := sc.rawPattern(n.file, n.ptr); ok {
+				n.pattern, n.patternRe = p, nil // an ECMA-262 pattern RE2 cannot compile (ecma.go)
+			}
+		}
 	}
 	n.format = s.Format
 	// Arrays: draft 2020-12 prefixItems/items and the older items array/additionalItems.

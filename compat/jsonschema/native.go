@@ -170,8 +170,8 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 			ok = plainNonNegativeInteger(x)
 		case "pattern":
 			var s string
-			if s, ok = x.(string); ok {
-				_, err := regexp.Compile(s)
+			if s, ok = x.(string); ok && !opaquePattern(s) {
+				_, err := regexp.Compile(s) // an ECMA-262 pattern RE2 cannot read is kept (ecma.go)
 				ok = err == nil
 			}
 		case "format", "title", "description", "$comment":
@@ -557,7 +557,8 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	n.multipleOf = rat("multipleOf")
 	n.minLen, n.maxLen = nativeInt(m, "minLength"), nativeInt(m, "maxLength")
 	if p, ok := m["pattern"].(string); ok {
-		n.pattern, n.patternRe = p, regexp.MustCompile(p)
+		n.pattern = p
+		n.patternRe, _ = regexp.Compile(p) // nil for an ECMA-262 pattern RE2 cannot compile
 	}
 	n.format, _ = m["format"].(string)
 	n.minItems, n.maxItems = nativeInt(m, "minItems"), nativeInt(m, "maxItems")

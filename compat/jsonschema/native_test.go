@@ -220,6 +220,7 @@ func TestNativeModelEdgeCases(t *testing.T) {
 		{"ref into a non-schema", map[string]string{"a.json": `{"properties":{"a":{"$ref":"#/required"}},"required":["a"]}`}, false},
 		{"invalid type", map[string]string{"a.json": `{"type":"strin"}`}, false},
 		{"invalid regex", map[string]string{"a.json": `{"pattern":"("}`}, false},
+		{"ECMA-262 pattern RE2 cannot read", map[string]string{"a.json": `{"properties":{"a":{"pattern":"^(?!aws:).+$","enum":["x","aws:y"]},"b":{"pattern":"^a{1,2000}$"}}}`}, true},
 		{"deprecated", map[string]string{"a.json": `{"type":"object","properties":{"old":{"type":"string","deprecated":true},"ref":{"$ref":"#/$defs/x","deprecated":true}},"$defs":{"x":{"type":"string"}}}`}, true},
 		{"root $id, fragment refs", map[string]string{"a.json": `{"$id":"https://example.com/a.json","properties":{"a":{"$ref":"#/$defs/x"}},"$defs":{"x":{"type":"string"}}}`}, true},
 		{"root $id, relative ref", map[string]string{"a.json": `{"$id":"https://example.com/a.json","properties":{"a":{"$ref":"b.json"}}}`, "b.json": `{"type":"string"}`}, false},

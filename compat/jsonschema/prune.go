@@ -486,6 +486,11 @@ func (p *pruner) prune(file string, s any, vals []any) (any, error) {
 		case "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "properties", "patternProperties",
 			"additionalProperties", "propertyNames", "items", "additionalItems", "definitions":
 			// Below, in a fixed order, so that equal inputs prune to equal documents.
+		case "pattern":
+			if opaquePattern(x) {
+				x = "" // as the library is handed it (see ecma.go)
+			}
+			out[k] = x
 		default:
 			out[k] = x
 		}

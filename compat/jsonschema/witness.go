@@ -18,6 +18,11 @@ const maxGenDepth = 6
 // witness returns the first candidate the producer accepts and produces and the acceptor
 // rejects, compactly encoded, or nil.
 func (c *Comparison) witness(producer, acceptor *node, cands []any) json.RawMessage {
+	if reachesOpaque(producer) {
+		// The library cannot check the producer's ECMA-262 patterns (see ecma.go): it
+		// would confirm values the producer rejects.
+		return nil
+	}
 	for i, v := range cands {
 		if i > 64 {
 			break
@@ -497,5 +502,59 @@ func sortedKeys(m map[string]bool) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// reachesOpaque reports whether n or a schema it applies to its instance or to parts of
+// it has a pattern RE2 cannot compile (see ecma.go). Answers are kept on the nodes.
+func reachesOpaque(n *node) bool {
+	if n == nil {
+		return false
+	}
+	switch n.opaque {
+	case opaqueYes:
+		return true
+	case opaqueNo, opaqueVisiting:
+		return false // a cycle adds nothing the nodes on it do not have
+	}
+	n.opaque = opaqueVisiting
+	found := n.pattern != "" && n.patternRe == nil
+	for _, c := range n.children() {
+		if found {
+			break
+		}
+		found = reachesOpaque(c)
+	}
+	n.opaque = opaqueNo
+	if found {
+		n.opaque = opaqueYes
+	}
+	return found
+}
+
+// children lists every schema n holds.
+func (n *node) children() []*node {
+	out := append([]*node{n.items, n.contains, n.additional, n.propertyNames, n.not, n.ifN, n.thenN, n.elseN,
+		n.unevaluatedProps, n.unevaluatedItems}, n.prefix...)
+	out = append(out, n.allOf...)
+	out = append(out, n.anyOf...)
+	out = append(out, n.oneOf...)
+	for _, k := range n.propNames {
+		out = append(out, n.props[k])
+	}
+	for _, pp := range n.patternProps {
+		out = append(out, pp.n)
+	}
+	for _, k := range sortedKeys(boolKeys(n.depSchemas)) {
+		out = append(out, n.depSchemas[k])
+	}
+	return out
+}
+
+func boolKeys[V any](m map[string]V) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
 	return out
 }
