@@ -4,32 +4,28 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/dlclark/regexp2"
 )
 
 // JSON Schema and OpenAPI patterns are ECMA-262 regular expressions; the validator library
 // and this engine's automata use Go's RE2, which lacks lookaround, backreferences and
 // repetition counts above 1,000, all common in published specs (most of AWS's APIs use
-// them). Such a pattern is kept as written in the model, where it only compares equal to
+// them, and Java's \p{Print} besides). Such a pattern is kept as written in the model, where it only compares equal to
 // the same text (a change is undecided), and the documents handed to the library hold ""
 // in its place, which matches every string: the library then over-accepts strings the
 // pattern would reject, so the engine reports no witness produced by a schema that
 // reaches such a pattern (see reachesOpaque).
 
-// opaquePattern reports whether a pattern keyword's value is a string RE2 cannot compile
-// and ECMA-262 can: a valid pattern this engine cannot read. A string neither accepts is
-// not a regular expression, and the library reports it as the invalid schema it is.
+// opaquePattern reports whether a pattern keyword's value is a string RE2 cannot compile.
+// Patterns SHOULD be ECMA-262 regular expressions (the specification does not require
+// it), and published specs also carry other dialects (Java's \p{Print} in AWS's): every
+// such string is compared as text rather than refused.
 func opaquePattern(x any) bool {
 	s, ok := x.(string)
 	if !ok {
 		return false
 	}
-	if _, err := regexp.Compile(s); err == nil {
-		return false
-	}
-	_, err := regexp2.Compile(s, regexp2.ECMAScript)
-	return err == nil
+	_, err := regexp.Compile(s)
+	return err != nil
 }
 
 // Keywords whose value is one schema, an object of schemas or an array of schemas.
@@ -164,3 +160,6 @@ func splitPointer(ptr string) []string {
 	}
 	return toks
 }
+
+// opaqueText reports whether n's pattern is one RE2 cannot read.
+func opaqueText(n *node) bool { return n.pattern != "" && n.patternRe == nil }

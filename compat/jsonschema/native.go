@@ -169,11 +169,7 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 		case "maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties":
 			ok = plainNonNegativeInteger(x)
 		case "pattern":
-			var s string
-			if s, ok = x.(string); ok && !opaquePattern(s) {
-				_, err := regexp.Compile(s) // an ECMA-262 pattern RE2 cannot read is kept (ecma.go)
-				ok = err == nil
-			}
+			_, ok = x.(string) // one RE2 cannot read is compared as text (ecma.go)
 		case "format", "title", "description", "$comment":
 			_, ok = x.(string)
 		case "uniqueItems", "readOnly", "writeOnly", "deprecated":

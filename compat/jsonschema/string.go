@@ -160,6 +160,8 @@ func (c *Comparison) compareStrings(o, n *node) []compat.Finding {
 		add(rulePatternAdded, "pattern", false, true, fmt.Sprintf("pattern %s added", quote(n.pattern)))
 	case n.pattern == "":
 		add(rulePatternRemoved, "pattern", true, false, fmt.Sprintf("pattern %s removed", quote(o.pattern)))
+	case opaqueText(o) || opaqueText(n):
+		add(rulePatternChanged, "pattern", false, false, fmt.Sprintf("pattern changed from %s to %s (RE2 cannot read it, so it was compared as text and answered no)", quote(o.pattern), quote(n.pattern)))
 	default:
 		b, bd, _ := includes(o.pattern, n.pattern)
 		f, fd, _ := includes(n.pattern, o.pattern)

@@ -518,7 +518,7 @@ func reachesOpaque(n *node) bool {
 		return false // a cycle adds nothing the nodes on it do not have
 	}
 	n.opaque = opaqueVisiting
-	found := n.pattern != "" && n.patternRe == nil
+	found := opaqueText(n)
 	for _, c := range n.children() {
 		if found {
 			break
