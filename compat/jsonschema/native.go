@@ -20,7 +20,8 @@ import (
 // library only answers the questions the engine asks it about values (see validNode).
 //
 // A version is native only when every one of its documents uses only keywords the library
-// compiles identically under draft-07 and the document's own draft (draft7Keywords, plus
+// compiles identically under draft-07 and the document's own draft, or keywords of no
+// draft at all, which assert nothing (draft7Keywords, plus
 // the $defs container, the deprecated annotation and a root $id when every $ref of its
 // document is a fragment: a $ref has no sibling that asserts anything; no other $id,
 // anchors, tuples, contains or dependencies), passes the checks the metaschemas make, has every $ref
@@ -133,7 +134,7 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 		// Draft-07 ignores a $ref's siblings and later drafts apply them: only siblings
 		// that assert nothing (definitions, annotations) read the same either way.
 		for k := range m {
-			if !refSibling[k] {
+			if !refSibling[k] && jsonSchemaKeywords[k] {
 				return false
 			}
 		}
@@ -202,13 +203,31 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 				ok = ix.walk(file, ptr+"/"+k+"/"+strconv.Itoa(i), e, depth+2, ref)
 			}
 		default:
-			ok = false
+			// A keyword of no draft (discriminator, xml, extensions) asserts nothing and
+			// the library never looks inside it; one of another draft is not read here.
+			ok = !jsonSchemaKeywords[k]
 		}
 		if !ok {
 			return false
 		}
 	}
 	return true
+}
+
+// jsonSchemaKeywords are the keywords of every draft from 4 to 2020-12.
+var jsonSchemaKeywords = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`$schema $id id $ref $anchor $dynamicRef $dynamicAnchor $recursiveRef
+		$recursiveAnchor $vocabulary $comment $defs definitions type enum const multipleOf maximum
+		exclusiveMaximum minimum exclusiveMinimum maxLength minLength pattern format items
+		additionalItems prefixItems contains minContains maxContains maxItems minItems uniqueItems
+		maxProperties minProperties required properties patternProperties additionalProperties
+		dependencies dependentRequired dependentSchemas propertyNames if then else allOf anyOf oneOf
+		not unevaluatedItems unevaluatedProperties contentEncoding contentMediaType contentSchema
+		title description default deprecated readOnly writeOnly examples`) {
+		jsonSchemaKeywords[k] = true
+	}
 }
 
 // refSibling lists the keywords that may stand beside a $ref in native mode.

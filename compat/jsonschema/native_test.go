@@ -221,6 +221,8 @@ func TestNativeModelEdgeCases(t *testing.T) {
 		{"invalid type", map[string]string{"a.json": `{"type":"strin"}`}, false},
 		{"patterns RE2 cannot read", map[string]string{"a.json": `{"properties":{"a":{"pattern":"^(?!aws:).+$","enum":["x","aws:y"]},"b":{"pattern":"^a{1,2000}$"},"c":{"pattern":"\\p{Print}+"},"d":{"pattern":"("}}}`}, true},
 		{"pattern that is not a string", map[string]string{"a.json": `{"pattern":1}`}, false},
+		{"keywords of no draft", map[string]string{"a.json": `{"type":"object","discriminator":{"propertyName":"kind","mapping":{"a":"#/x"}},"x-ext":{"$ref":"nowhere.json"},"properties":{"a":{"$ref":"#/definitions/a","xml":{"name":"A"}}},"definitions":{"a":{"type":"string","example":"x"}}}`}, true},
+		{"keyword of another draft", map[string]string{"a.json": `{"type":"array","contains":{"type":"string"},"minContains":2}`}, false},
 		{"deprecated", map[string]string{"a.json": `{"type":"object","properties":{"old":{"type":"string","deprecated":true},"ref":{"$ref":"#/$defs/x","deprecated":true}},"$defs":{"x":{"type":"string"}}}`}, true},
 		{"root $id, fragment refs", map[string]string{"a.json": `{"$id":"https://example.com/a.json","properties":{"a":{"$ref":"#/$defs/x"}},"$defs":{"x":{"type":"string"}}}`}, true},
 		{"root $id, relative ref", map[string]string{"a.json": `{"$id":"https://example.com/a.json","properties":{"a":{"$ref":"b.json"}}}`, "b.json": `{"type":"string"}`}, false},

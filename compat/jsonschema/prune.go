@@ -477,8 +477,8 @@ func (p *pruner) prune(file string, s any, vals []any) (any, error) {
 	out := make(map[string]any, len(m))
 	for k, x := range m {
 		if !draft7Keywords[k] {
-			if k == "$schema" || (p.sc.native != nil && (k == "$defs" || k == "deprecated" || k == "$id")) {
-				continue // a document's root; a container and an annotation of native mode
+			if k == "$schema" || (p.sc.native != nil && (k == "$defs" || k == "deprecated" || k == "$id" || !jsonSchemaKeywords[k])) {
+				continue // a document's root; containers, annotations and keywords of no draft
 			}
 			return nil, fmt.Errorf("jsonschema: keyword %q in %s is not pruned", k, file)
 		}
@@ -663,7 +663,7 @@ func refStandsAlone(m map[string]any, native bool) bool {
 		return false
 	}
 	for k := range m {
-		if !refSibling[k] {
+		if !refSibling[k] && jsonSchemaKeywords[k] {
 			return false
 		}
 	}
