@@ -394,7 +394,9 @@ func at(v any, ptr string) (any, bool) {
 	if ptr[0] != '/' {
 		return nil, false
 	}
-	for _, tok := range strings.Split(ptr[1:], "/") {
+	for rest := ptr[1:]; ; {
+		tok, more, found := strings.Cut(rest, "/") // no token list: this runs for every lookup
+		rest = more
 		tok = unescapeToken(tok)
 		switch x := v.(type) {
 		case map[string]any:
@@ -411,8 +413,10 @@ func at(v any, ptr string) (any, bool) {
 		default:
 			return nil, false
 		}
+		if !found {
+			return v, true
+		}
 	}
-	return v, true
 }
 
 // get returns the value at l.
