@@ -19,17 +19,19 @@ import (
 // model is built straight from the decoded documents instead ("native" mode), and the
 // library only answers the questions the engine asks it about values (see validNode).
 //
-// A version is native only when every one of its documents uses only keywords the library
-// compiles identically under draft-07 and the document's own draft, or keywords of no
-// draft at all, which assert nothing (draft7Keywords, plus
-// the $defs container, the deprecated annotation and a root $id when every $ref of its
-// document is a fragment: a $ref has no sibling that asserts anything; no other $id,
-// anchors, tuples, contains or dependencies), passes the checks the metaschemas make, has every $ref
-// resolve to a schema of the version, and has no cycle of schemas applying to the same
-// instance (which the library reports as an infinite loop). Anything else, valid or not,
-// goes through the library as before, so errors read exactly as they always did. The
-// differential tests (native_test.go) build both models for every golden archive and
-// require them to be equal.
+// A version is native only when every one of its documents
+//   - uses only keywords the library compiles identically under draft-07 and the
+//     document's own draft (draft7Keywords), $defs, deprecated, and keywords of no draft
+//     at all (discriminator, extensions), which assert nothing;
+//   - has no keyword that asserts anything beside a $ref, and $id only at the root, when
+//     every $ref of the document is a fragment;
+//   - passes the checks the metaschemas make (see walk);
+//   - has every $ref resolve to a schema of the version, and no cycle of schemas applying
+//     to the same instance (which the library reports as an infinite loop).
+//
+// Anything else, valid or not, goes through the library as before, so errors read
+// exactly as they always did. The differential tests (native_test.go) build both models
+// for every golden archive and arbitrary documents and require them to be equal.
 
 // nativeIndex is what the native checks learn about a version: every schema location
 // and the target of every $ref.
