@@ -3,6 +3,7 @@ package jsonschema
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"net/url"
 	"regexp"
@@ -94,25 +95,38 @@ func nativeIndexOf(docs []*Document) *nativeIndex {
 
 // nativeRef resolves a $ref found in file as the library does, to "file#ptr".
 func nativeRef(paths map[string]bool, file, ref string) (string, bool) {
+	target, ptr, err := resolveLocalRef(func(p string) bool { return paths[p] }, file, ref)
+	return target + "#" + ptr, err == nil
+}
+
+// resolveLocalRef resolves a $ref found in document file as the library does, to a
+// document isDoc knows and a JSON pointer in it; anything else is an error saying why.
+func resolveLocalRef(isDoc func(string) bool, file, ref string) (string, string, error) {
 	base, err := url.Parse(docURL(file))
 	if err != nil {
-		return "", false
+		return "", "", err
 	}
 	u, err := url.Parse(ref)
 	if err != nil {
-		return "", false
+		return "", "", fmt.Errorf("jsonschema: invalid $ref %q in %s: %v", ref, file, err)
 	}
 	abs := base.ResolveReference(u).String()
-	b, frag, _ := strings.Cut(abs, "#")
-	p, ok := docPath(b)
-	if !ok || !paths[p] {
-		return "", false
+	doc, frag, _ := strings.Cut(abs, "#")
+	target, ok := docPath(doc)
+	if !ok {
+		return "", "", fmt.Errorf("jsonschema: $ref %q in %s leaves the input tree", ref, file)
+	}
+	if !isDoc(target) {
+		return "", "", fmt.Errorf("jsonschema: $ref %q in %s: no such schema document", ref, file)
 	}
 	ptr, err := url.PathUnescape(frag)
-	if err != nil || (ptr != "" && !strings.HasPrefix(ptr, "/")) {
-		return "", false
+	if err != nil {
+		return "", "", fmt.Errorf("jsonschema: invalid $ref %q in %s: %v", ref, file, err)
 	}
-	return p + "#" + ptr, true
+	if ptr != "" && !strings.HasPrefix(ptr, "/") {
+		return "", "", fmt.Errorf("jsonschema: $ref %q in %s is not a JSON pointer", ref, file)
+	}
+	return target, ptr, nil
 }
 
 // walk checks the schema v at file#ptr the way the draft-07 metaschema (and the
@@ -537,12 +551,12 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	}
 	var values []any
 	if c, ok := m["const"]; ok {
-		values = []any{libraryValue(c)}
+		values = []any{asLibraryDecodes(c)}
 		n.hasEnum, n.isConst = true, true
 	} else if e, ok := m["enum"].([]any); ok {
 		values = make([]any, len(e))
 		for i, x := range e {
-			values[i] = libraryValue(x)
+			values[i] = asLibraryDecodes(x)
 		}
 		n.hasEnum = true
 	}
@@ -636,9 +650,9 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	n.deprecated, _ = m["deprecated"].(bool)
 }
 
-// libraryValue returns an instance value as the library decodes it from the encoded
+// asLibraryDecodes returns an instance value as the library decodes it from the encoded
 // document: numbers as json.Number.
-func libraryValue(v any) any {
+func asLibraryDecodes(v any) any {
 	if !hasFloat(v) {
 		return v
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"reflect"
 	"sort"
 	"strconv"
@@ -365,36 +364,13 @@ func (sc *Schemas) registersAsDraft7(d *Document) bool {
 }
 
 // resolve resolves a $ref found in document file as the validator library does, to a
-// document of sc and a JSON pointer in it.
+// document of sc and a JSON pointer in it ("#/" is the root).
 func (p *pruner) resolve(file, ref string) (string, string, error) {
-	base, err := url.Parse(docURL(file))
-	if err != nil {
-		return "", "", err
+	target, ptr, err := resolveLocalRef(func(d string) bool { _, ok := p.sc.docs[d]; return ok }, file, ref)
+	if ptr == "/" {
+		ptr = ""
 	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return "", "", fmt.Errorf("jsonschema: invalid $ref %q in %s: %v", ref, file, err)
-	}
-	abs := base.ResolveReference(u).String()
-	doc, frag, _ := strings.Cut(abs, "#")
-	target, ok := docPath(doc)
-	if !ok {
-		return "", "", fmt.Errorf("jsonschema: $ref %q in %s leaves the input tree", ref, file)
-	}
-	if _, ok := p.sc.docs[target]; !ok {
-		return "", "", fmt.Errorf("jsonschema: $ref %q in %s: no such schema document", ref, file)
-	}
-	frag, err = url.PathUnescape(frag)
-	if err != nil {
-		return "", "", fmt.Errorf("jsonschema: invalid $ref %q in %s: %v", ref, file, err)
-	}
-	if frag == "/" {
-		frag = ""
-	}
-	if frag != "" && !strings.HasPrefix(frag, "/") {
-		return "", "", fmt.Errorf("jsonschema: $ref %q in %s is not a JSON pointer", ref, file)
-	}
-	return target, frag, nil
+	return target, ptr, err
 }
 
 // valsKey identifies a set of instance values for memoization. Pruning never looks at a
