@@ -146,3 +146,23 @@ func TestCanceled(t *testing.T) {
 	_, err := Compare(ctx, old, new, Options{})
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+// TestRefNamesNothing covers the references that name nothing: as written, after
+// percent-decoding, and with an escape that does not decode.
+func TestRefNamesNothing(t *testing.T) {
+	for name, ref := range map[string]string{
+		"plain":      "#/components/schemas/Missing",
+		"decoded":    "#/paths/~1users~1%7Bname%7D/get",
+		"bad escape": "#/paths/~1users~1%zz/get",
+	} {
+		t.Run(name, func(t *testing.T) {
+			doc := `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/users/{id}": {"get": {"responses": {"200": {"description": "ok"}}}},
+"/teams": {"$ref": "` + ref + `"}}, "components": {"schemas": {"Pet": {"type": "object"}}}}`
+			src := memSource(map[string]string{"openapi.json": doc})
+			_, err := Compare(context.Background(), src, src, Options{})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "openapi.json:2:")
+			assert.Contains(t, err.Error(), "names nothing")
+		})
+	}
+}
