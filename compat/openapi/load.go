@@ -15,7 +15,7 @@ import (
 	"github.com/compatcheck/compatcheck/compat"
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // maxDepth bounds the nesting of decoded documents and of every walk over them, so that a
