@@ -24,6 +24,9 @@ type jsonFinding struct {
 	Old        *Position       `json:"old,omitempty"`
 	New        *Position       `json:"new,omitempty"`
 	ReadersLag bool            `json:"readers_lag,omitempty"`
+	Undecided  bool            `json:"undecided,omitempty"`
+	Release    string          `json:"release,omitempty"`
+	Writable   string          `json:"writable_from,omitempty"`
 	Operations []OperationRef  `json:"operations,omitempty"`
 	Hazards    []Hazard        `json:"hazards,omitempty"`
 	Witness    json.RawMessage `json:"witness,omitempty"`
@@ -40,7 +43,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Class: f.Class(), Backward: f.Backward, Forward: f.Forward,
 			Kind: f.Kind, Subject: f.Subject, Message: f.Message, Old: f.Old, New: f.New,
-			ReadersLag: f.ReadersLag, Operations: f.Operations, Hazards: f.Hazards,
+			ReadersLag: f.ReadersLag, Undecided: f.Undecided, Release: f.Release, Writable: f.WritableFrom, Operations: f.Operations, Hazards: f.Hazards,
 			Witness: f.Witness, Advice: f.Advice, Suppressed: f.Suppressed,
 		})
 	}

@@ -41,10 +41,13 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 			loc = fmt.Sprintf("%d:%d", p.Line, p.Column)
 		}
 		mark := ""
+		if f.Undecided {
+			mark = " (undecided)"
+		}
 		if f.Suppressed != "" {
-			mark = " (ignored: " + oneLine(f.Suppressed) + ")"
+			mark += " (ignored: " + oneLine(f.Suppressed) + ")"
 		} else if opts.Policy.Fails(f) {
-			mark = " [fails]"
+			mark += " [fails]"
 		}
 		fmt.Fprintf(bw, "  %-7s %-13s %s %s: %s%s\n", loc, f.Class(), f.Rule, f.Subject, oneLine(f.Message), mark)
 		if len(f.Operations) > 0 {

@@ -49,6 +49,17 @@ type Finding struct {
 	// Advice is the safe sequence of releases that reaches the same end state, one step
 	// per element.
 	Advice []string
+	// Undecided is set when an answer that is "no" is conservative: the engine could not
+	// prove the inclusion either way (a schema too large for its work budget, a reference
+	// it did not read, a construct it does not model) and answered no rather than claim a
+	// safety it has not shown. Such a finding carries no witness.
+	Undecided bool
+	// Release names the release in which the change happened, when a sequence of releases
+	// is checked (compatcheck history); empty for a plain two-version comparison.
+	Release string
+	// WritableFrom is, for a read-tolerant change checked across releases, the first
+	// release in which writers may emit the new shape: the one after every reader accepted it.
+	WritableFrom string
 	// Suppressed holds the reason given by an ignore directive for this finding. A
 	// suppressed finding is still reported but counts toward neither verdict nor exit status.
 	Suppressed string
