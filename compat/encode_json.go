@@ -11,6 +11,7 @@ import (
 type jsonReport struct {
 	Verdict  Class         `json:"verdict"`
 	Findings []jsonFinding `json:"findings"`
+	Unused   []Directive   `json:"unused_ignores,omitempty"`
 }
 
 type jsonFinding struct {
@@ -38,7 +39,7 @@ type jsonFinding struct {
 // '<', '>' and '&' are written as they are: reports quote protobuf types such as
 // map<string, int32>, and nothing renders them as HTML.
 func (r *Report) MarshalJSON() ([]byte, error) {
-	out := jsonReport{Verdict: r.Verdict(), Findings: make([]jsonFinding, 0, len(r.Findings))}
+	out := jsonReport{Verdict: r.Verdict(), Findings: make([]jsonFinding, 0, len(r.Findings)), Unused: r.Unused}
 	for _, f := range r.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Class: f.Class(), Backward: f.Backward, Forward: f.Forward,

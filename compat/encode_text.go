@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 )
@@ -91,6 +92,16 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 		}
 	}
 	if len(r.Findings) > 0 {
+		fmt.Fprintln(bw)
+	}
+	for _, d := range r.Unused {
+		p := d.Pos
+		if opts.NewName != "" && opts.NewName != "." && p.File != "" {
+			p.File = path.Join(opts.NewName, p.File)
+		}
+		fmt.Fprintf(bw, "%s: unused ignore of %s (%s): nothing it names was found; remove it\n", p, d.Rule, oneLine(d.Reason))
+	}
+	if len(r.Unused) > 0 {
 		fmt.Fprintln(bw)
 	}
 	fmt.Fprintf(bw, "verdict: %s (%d breaking, %d read-tolerant, %d additive)\n",

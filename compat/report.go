@@ -9,6 +9,10 @@ import (
 // deterministic order.
 type Report struct {
 	Findings []Finding
+	// Unused lists the ignore directives (inline, or entries of a configuration) that
+	// matched no finding, so that stale ignores are seen and removed, as staticcheck
+	// reports stale lint directives. They change neither verdict nor exit status.
+	Unused []Directive
 }
 
 // NewReport returns a report holding findings in their canonical order.
@@ -26,6 +30,7 @@ func (r *Report) Merge(others ...*Report) {
 	for _, o := range others {
 		if o != nil {
 			r.Findings = append(r.Findings, o.Findings...)
+			r.Unused = append(r.Unused, o.Unused...)
 		}
 	}
 	r.Sort()
@@ -39,6 +44,18 @@ func (r *Report) Sort() {
 	slices.SortStableFunc(r.Findings, compareFindings)
 	r.Findings = slices.CompactFunc(r.Findings, func(a, b Finding) bool {
 		return compareFindings(a, b) == 0 && a.Class() == b.Class()
+	})
+	slices.SortStableFunc(r.Unused, func(a, b Directive) int {
+		if c := cmp.Compare(a.Pos.File, b.Pos.File); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Pos.Line, b.Pos.Line); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Pos.Column, b.Pos.Column); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Rule, b.Rule)
 	})
 }
 

@@ -1,0 +1,49 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+)
+
+// DirectiveWord is the word that starts an inline ignore directive. Engines find it in
+// their format's comments ("// compatcheck:ignore RULE reason" in protobuf,
+// "-- compatcheck:ignore RULE reason" in SQL) or extension keys
+// (x-compatcheck-ignore in JSON Schema and OpenAPI).
+const DirectiveWord = "compatcheck:ignore"
+
+// Directive is an inline ignore written in the NEW version of a contract: it suppresses
+// findings of one rule on the element it is attached to, for a reason a reviewer can read.
+// Each engine decides what a directive is attached to (the statement after it in SQL, the
+// element whose comment holds it in protobuf, the schema object holding the extension in
+// JSON Schema and OpenAPI) and says so in its docs.
+type Directive struct {
+	// Rule is the ID of the rule the directive suppresses.
+	Rule string `json:"rule"`
+	// Reason is why the finding is acceptable. It is required: an ignore nobody can
+	// review later is a silent hole in the check.
+	Reason string `json:"reason"`
+	// Pos is where the directive is written, relative to the root of NEW.
+	Pos Position `json:"position"`
+}
+
+// ParseDirective reads the text after DirectiveWord ("RULE reason…") as written in a file
+// of the given kind. It fails when the rule is missing, unknown or of another kind, or
+// when the reason is missing; the error says how to fix the directive and the caller
+// positions it.
+func ParseDirective(kind Kind, text string) (rule, reason string, err error) {
+	fields := strings.Fields(text)
+	switch len(fields) {
+	case 0:
+		return "", "", fmt.Errorf("%s needs a rule ID and a reason", DirectiveWord)
+	case 1:
+		return "", "", fmt.Errorf("%s %s needs a reason after the rule ID", DirectiveWord, fields[0])
+	}
+	r, ok := LookupRule(fields[0])
+	if !ok || (kind != "" && r.Kind != kind) {
+		if kind == "" {
+			return "", "", fmt.Errorf("%s names unknown rule %s (compatcheck rules lists them)", DirectiveWord, fields[0])
+		}
+		return "", "", fmt.Errorf("%s names unknown %s rule %s (compatcheck rules --kind %s lists them)", DirectiveWord, kind, fields[0], kind)
+	}
+	return r.ID, strings.Join(fields[1:], " "), nil
+}
