@@ -108,7 +108,10 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 			findings = append(findings, p.f)
 		}
 	}
-	return compat.NewReport(findings), nil
+	report = compat.NewReport(findings)
+	report.Unused = unusedIgnores(changes)
+	report.Sort()
+	return report, nil
 }
 
 // replayTxState sets the transaction and lock_timeout state a one-file change set starts

@@ -37,8 +37,6 @@ type migration struct {
 	txNote string
 	lines  lineIndex
 	stmts  []*statement
-	// ignores holds the compatcheck:ignore directives by the line they are on.
-	ignores map[int]directive
 }
 
 // statement is one parsed SQL statement of a migration.
@@ -48,7 +46,7 @@ type statement struct {
 	off, end  int
 	line, col int
 	// ignore holds the directives that apply to the statement, by rule ID.
-	ignore map[string]directive
+	ignore map[string]*directive
 	// norm caches the statement's normalized (deparsed) text for history comparison.
 	norm string
 }

@@ -125,7 +125,8 @@ func (r *replayer) report(rule *compat.Rule, subject, obj string, old *compat.Po
 	}
 	f.Advice = advice
 	if d, ok := r.s.ignore[rule.ID]; ok {
-		f.Suppressed = d.reason
+		d.used = true
+		f.Suppressed = d.Reason
 	}
 	p := &pending{f: f, obj: obj}
 	r.findings = append(r.findings, p)
@@ -135,10 +136,20 @@ func (r *replayer) report(rule *compat.Rule, subject, obj string, old *compat.Po
 // hazard records a hazard of the current statement on p, or on the statement's first
 // finding when p is nil. A hazard named by an ignore directive is left out.
 func (r *replayer) hazard(p *pending, rule *compat.Rule, op lockOp, advice []string, format string, args ...any) {
+	r.addHazard(p, rule, op, false, advice, format, args...)
+}
+
+// refused records a hazard of a statement PostgreSQL refuses as written: the migration
+// fails when it is applied, so the finding that carries it fails every policy.
+func (r *replayer) refused(p *pending, rule *compat.Rule, op lockOp, advice []string, format string, args ...any) {
+	r.addHazard(p, rule, op, true, advice, format, args...)
+}
+
+func (r *replayer) addHazard(p *pending, rule *compat.Rule, op lockOp, rejected bool, advice []string, format string, args ...any) {
 	if !r.emit {
 		return
 	}
-	if _, ignored := r.s.ignore[rule.ID]; ignored {
+	if r.ignored(rule.ID) {
 		return
 	}
 	var row lockRow
@@ -147,6 +158,7 @@ func (r *replayer) hazard(p *pending, rule *compat.Rule, op lockOp, advice []str
 	}
 	h := rule.HazardOf(fmt.Sprintf(format, args...), row.lock, row.rewrites, row.scans)
 	h.Advice = advice
+	h.Rejected = rejected
 	if p != nil {
 		p.f.Hazards = append(p.f.Hazards, h)
 		return
@@ -173,7 +185,7 @@ func (r *replayer) finishStatement() {
 			if r.strongest[key] != lockAccessExclusive {
 				continue
 			}
-			if _, ignored := r.s.ignore[hazardNoLockTimeout.ID]; ignored {
+			if r.ignored(hazardNoLockTimeout.ID) {
 				break
 			}
 			h := hazardNoLockTimeout.HazardOf(
