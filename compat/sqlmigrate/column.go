@@ -253,6 +253,10 @@ func (r *replayer) comment(c *pg_query.CommentStmt) {
 // update notices backfills in released migrations: UPDATE t SET new = f(old) makes new
 // the replacement of old, the expand step of expand–contract.
 func (r *replayer) update(u *pg_query.UpdateStmt) {
+	r.checkTargets(u.GetTargetList(), "UPDATE")
+	if r.subject == "" {
+		r.subject = rangeKey(u.GetRelation())
+	}
 	if r.emit {
 		return
 	}

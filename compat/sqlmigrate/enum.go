@@ -113,7 +113,7 @@ func (r *replayer) alterEnum(ae *pg_query.AlterEnumStmt) {
 	}
 	e.values = append(e.values, ae.GetNewVal())
 	if r.pg < 12 && r.inTx {
-		r.hazard(nil, hazardEnumInTransaction, "", adviceOutsideTransaction,
+		r.refused(nil, hazardEnumInTransaction, "", adviceOutsideTransaction,
 			"ALTER TYPE ... ADD VALUE cannot run inside a transaction block before PostgreSQL 12, and this statement runs inside one (%s)", r.txReason())
 		if r.subject == "" {
 			r.subject = key

@@ -20,13 +20,28 @@ var hazardIndexWithoutConcurrently = compat.Register(compat.Rule{
 
 var hazardNotInTransaction = compat.Register(compat.Rule{
 	ID: "STATEMENT_NOT_ALLOWED_IN_TRANSACTION", Kind: compat.KindSQL, Hazard: true,
-	Title: "A CONCURRENTLY statement or VACUUM runs inside a transaction",
-	Why: "PostgreSQL refuses CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and " +
-		"VACUUM inside a transaction block (explicit BEGIN, the runner's wrapping transaction, or a " +
-		"multi-statement query), so the migration fails when it is applied.",
+	Title: "A CONCURRENTLY statement, VACUUM or a database-level command runs inside a transaction",
+	Why: "PostgreSQL refuses CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, " +
+		"DETACH PARTITION CONCURRENTLY, VACUUM, CREATE and DROP DATABASE, CREATE and DROP TABLESPACE and " +
+		"ALTER SYSTEM inside a transaction block (explicit BEGIN, the runner's wrapping transaction, a " +
+		"multi-statement query or a DO block), so the migration fails when it is applied; the finding " +
+		"that carries the hazard fails the run whatever --fail-on says.",
 	Old:  "-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);",
 	New:  "-- +goose Up\nCREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);",
 	Safe: "Put the statement alone in a migration that runs outside a transaction (goose: -- +goose NO TRANSACTION; dbmate: transaction:false; golang-migrate: a file with only that statement).",
+})
+
+var hazardRefused = compat.Register(compat.Rule{
+	ID: "STATEMENT_REFUSED_BY_SERVER", Kind: compat.KindSQL, Hazard: true,
+	Title: "PostgreSQL refuses the statement as written",
+	Scope: "depends on the PostgreSQL version for statements that do not exist in it yet",
+	Why: "The server rejects the statement whatever the data (a column assigned twice in one UPDATE or " +
+		"INSERT, DROP INDEX CONCURRENTLY of several indexes or with CASCADE, a CONCURRENTLY form the " +
+		"targeted PostgreSQL version does not have), so the migration fails when it is applied. The " +
+		"finding that carries the hazard fails the run whatever --fail-on says.",
+	Old:  "CREATE TABLE users (id bigint PRIMARY KEY, name text);",
+	New:  "UPDATE users SET name = 'a', name = 'b';",
+	Safe: "Rewrite the statement in a form the targeted PostgreSQL version accepts (one assignment per column, one index per DROP INDEX CONCURRENTLY, no CASCADE).",
 })
 
 var hazardConstraintValidated = compat.Register(compat.Rule{
@@ -107,7 +122,7 @@ var hazardEnumInTransaction = compat.Register(compat.Rule{
 	ID: "ENUM_LABEL_ADDED_IN_TRANSACTION", Kind: compat.KindSQL, Hazard: true,
 	Title: "ALTER TYPE ... ADD VALUE runs inside a transaction before PostgreSQL 12",
 	Scope: "PostgreSQL 11",
-	Why:   "Before PostgreSQL 12, ALTER TYPE ... ADD VALUE cannot run inside a transaction block, so the migration fails.",
+	Why:   "Before PostgreSQL 12, ALTER TYPE ... ADD VALUE cannot run inside a transaction block, so the migration fails; the finding that carries the hazard fails the run whatever --fail-on says.",
 	Old:   "CREATE TYPE status AS ENUM ('new', 'paid');",
 	New:   "ALTER TYPE status ADD VALUE 'refunded';",
 	Safe:  "Put ADD VALUE alone in a migration that runs outside a transaction, or target PostgreSQL 12 or later.",

@@ -49,7 +49,7 @@ func (r *replayer) notInTransaction(what string) {
 	if !r.inTx {
 		return
 	}
-	r.hazard(nil, hazardNotInTransaction, "", adviceOutsideTransaction,
+	r.refused(nil, hazardNotInTransaction, "", adviceOutsideTransaction,
 		"%s cannot run inside a transaction block, and this statement runs inside one (%s)", what, r.txReason())
 }
 

@@ -115,8 +115,8 @@ func (r *replayer) reindex(rs *pg_query.ReindexStmt) {
 	switch {
 	case concurrently && r.pg < 12:
 		r.lock(key, opReindex)
-		r.hazard(nil, hazardReindex, opReindex, []string{"CREATE INDEX CONCURRENTLY a copy of the index", "DROP INDEX CONCURRENTLY the old one", "rename the copy"},
-			"REINDEX CONCURRENTLY does not exist before PostgreSQL 12, so the statement fails on %s", key)
+		r.refused(nil, hazardRefused, "", []string{"CREATE INDEX CONCURRENTLY a copy of the index", "DROP INDEX CONCURRENTLY the old one", "rename the copy"},
+			"REINDEX CONCURRENTLY does not exist before PostgreSQL 12, so PostgreSQL %d refuses the statement on %s", r.pg, key)
 	case concurrently:
 		r.lock(key, opReindexConcurrently)
 	default:

@@ -177,8 +177,33 @@ func refusesTransaction(n *pg_query.Node) bool {
 		return hasOption(n.GetReindexStmt().GetParams(), "concurrently")
 	case n.GetVacuumStmt() != nil:
 		return n.GetVacuumStmt().GetIsVacuumcmd()
+	case n.GetAlterTableStmt() != nil:
+		for _, c := range n.GetAlterTableStmt().GetCmds() {
+			if pc := c.GetAlterTableCmd().GetDef().GetPartitionCmd(); pc != nil && pc.GetConcurrent() &&
+				c.GetAlterTableCmd().GetSubtype() == pg_query.AlterTableType_AT_DetachPartition {
+				return true
+			}
+		}
 	}
-	return false
+	return databaseCommand(n) != ""
+}
+
+// databaseCommand names the database-level commands PostgreSQL refuses inside a
+// transaction block, or returns "".
+func databaseCommand(n *pg_query.Node) string {
+	switch {
+	case n.GetCreatedbStmt() != nil:
+		return "CREATE DATABASE"
+	case n.GetDropdbStmt() != nil:
+		return "DROP DATABASE"
+	case n.GetCreateTableSpaceStmt() != nil:
+		return "CREATE TABLESPACE"
+	case n.GetDropTableSpaceStmt() != nil:
+		return "DROP TABLESPACE"
+	case n.GetAlterSystemStmt() != nil:
+		return "ALTER SYSTEM"
+	}
+	return ""
 }
 
 // stmtIndexAt returns the index of the first statement starting at or after off.

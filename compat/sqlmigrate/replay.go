@@ -103,6 +103,10 @@ func (r *replayer) dispatch(n *pg_query.Node) {
 		r.reindex(n.GetReindexStmt())
 	case n.GetDoStmt() != nil:
 		r.doBlock()
+	case n.GetDropdbStmt() != nil:
+		r.dropDatabase(n.GetDropdbStmt())
+	case databaseCommand(n) != "":
+		r.notInTransaction(databaseCommand(n))
 	}
 }
 
@@ -225,9 +229,18 @@ func (r *replayer) finishStatement() {
 // removes again: for the released application nothing happened.
 func (r *replayer) netOut(obj string) {
 	for _, p := range r.findings {
-		if p.obj == obj || strings.HasPrefix(p.obj, obj+"\x00") {
-			p.dropped = true
+		if p.obj != obj && !strings.HasPrefix(p.obj, obj+"\x00") {
+			continue
 		}
+		if len(p.f.Hazards) == 0 {
+			p.dropped = true
+			continue
+		}
+		// The change nets out, but running the statement still locks, rewrites or fails:
+		// its hazards stay, on an additive carrier at the same place.
+		f := ruleMaintenanceRun.Findingf(p.f.Subject, "the change is undone later in this change set, but the statement still runs")
+		f.New, f.Hazards, f.Suppressed = p.f.New, p.f.Hazards, p.f.Suppressed
+		p.f, p.obj = f, ""
 	}
 }
 
@@ -298,12 +311,19 @@ func statementName(n *pg_query.Node) string {
 		return "DROP"
 	case n.GetAlterEnumStmt() != nil:
 		return "ALTER TYPE"
+	case n.GetUpdateStmt() != nil:
+		return "UPDATE"
+	case n.GetInsertStmt() != nil:
+		return "INSERT"
+	case databaseCommand(n) != "":
+		return databaseCommand(n)
 	}
 	return "a statement"
 }
 
 // drop dispatches DROP by object kind.
 func (r *replayer) drop(ds *pg_query.DropStmt) {
+	firstKey := ""
 	for _, obj := range ds.GetObjects() {
 		var key string
 		switch {
@@ -319,6 +339,9 @@ func (r *replayer) drop(ds *pg_query.DropStmt) {
 		if key == "" {
 			continue
 		}
+		if firstKey == "" {
+			firstKey = key
+		}
 		switch ds.GetRemoveType() {
 		case pg_query.ObjectType_OBJECT_TABLE:
 			r.dropTable(key, ds.GetMissingOk())
@@ -326,6 +349,10 @@ func (r *replayer) drop(ds *pg_query.DropStmt) {
 			r.dropView(key, ds.GetMissingOk())
 		case pg_query.ObjectType_OBJECT_INDEX:
 			r.dropIndex(key, ds)
+			if ds.GetConcurrent() && key == firstKey && (len(ds.GetObjects()) > 1 || ds.GetBehavior() == pg_query.DropBehavior_DROP_CASCADE) {
+				r.refused(nil, hazardRefused, "", []string{"drop one index per DROP INDEX CONCURRENTLY statement, without CASCADE", "drop what depended on the index first, each in its own statement"},
+					"DROP INDEX CONCURRENTLY accepts one index and no CASCADE, so PostgreSQL refuses this statement")
+			}
 		case pg_query.ObjectType_OBJECT_TYPE:
 			r.dropType(key, ds.GetMissingOk())
 		}

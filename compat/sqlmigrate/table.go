@@ -157,6 +157,10 @@ func (r *replayer) renameTable(from, to string) {
 // insert notices table backfills in released migrations: INSERT INTO new SELECT ... FROM
 // old makes new the replacement of old, the expand step of expand–contract.
 func (r *replayer) insert(is *pg_query.InsertStmt) {
+	r.checkTargets(is.GetCols(), "INSERT")
+	if r.subject == "" {
+		r.subject = rangeKey(is.GetRelation())
+	}
 	if r.emit || is.GetSelectStmt() == nil {
 		return
 	}
