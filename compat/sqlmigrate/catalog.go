@@ -17,14 +17,25 @@ type catalog struct {
 	views   map[string]*view
 	types   map[string]*enumType
 	indexes map[string]*index
+	// sequences and otherTypes (domains, composite and range types) are known by name
+	// only, so that DO block guards asking whether they exist can be decided.
+	sequences  map[string]bool
+	otherTypes map[string]bool
+	domains    map[string]*domain
+	// opaque is set once the replay met a schema change it could not read (a DO block
+	// left undecided): from then on the absence of an object proves nothing.
+	opaque bool
 }
 
 func newCatalog() *catalog {
 	return &catalog{
-		tables:  map[string]*table{},
-		views:   map[string]*view{},
-		types:   map[string]*enumType{},
-		indexes: map[string]*index{},
+		tables:     map[string]*table{},
+		views:      map[string]*view{},
+		types:      map[string]*enumType{},
+		indexes:    map[string]*index{},
+		sequences:  map[string]bool{},
+		otherTypes: map[string]bool{},
+		domains:    map[string]*domain{},
 	}
 }
 
@@ -50,6 +61,9 @@ type table struct {
 	cols       []*column
 	byName     map[string]*column
 	cons       map[string]*constraint
+	// complete is set for tables a replayed CREATE TABLE defined column by column: every
+	// column and constraint they have is in the catalog, so a missing one does not exist.
+	complete bool
 }
 
 type column struct {
@@ -76,6 +90,8 @@ type view struct {
 type enumType struct {
 	object
 	values []string
+	// complete is set when a replayed CREATE TYPE defined the labels.
+	complete bool
 }
 
 type index struct {

@@ -94,8 +94,8 @@ func (r *replayer) columnFromDef(cd *pg_query.ColumnDef) (*column, []*pg_query.C
 	if d := cd.GetRawDefault(); d != nil {
 		col.def = d
 	}
-	if cd.GetLocation() > 0 {
-		line, c := r.m.position(int(cd.GetLocation()))
+	if cd.GetLocation() > 0 && r.s.base >= 0 {
+		line, c := r.m.position(r.s.base + int(cd.GetLocation()))
 		col.pos = compat.Pos(r.m.file, line, c)
 	}
 	var cons []*pg_query.Constraint

@@ -46,10 +46,11 @@ var hazardRefused = compat.Register(compat.Rule{
 
 var hazardConstraintValidated = compat.Register(compat.Rule{
 	ID: "CONSTRAINT_VALIDATED_UNDER_LOCK", Kind: compat.KindSQL, Hazard: true,
-	Title: "A CHECK or FOREIGN KEY is added without NOT VALID",
+	Title: "A CHECK, FOREIGN KEY or domain constraint is added without NOT VALID",
 	Why: "Adding the constraint checks every existing row while holding the lock (ACCESS EXCLUSIVE for " +
-		"CHECK, SHARE ROW EXCLUSIVE on both tables for FOREIGN KEY), blocking the running application's " +
-		"writes (and, for CHECK, reads) for the whole scan.",
+		"CHECK, SHARE ROW EXCLUSIVE on both tables for FOREIGN KEY, SHARE on every table that uses the " +
+		"domain for ALTER DOMAIN ... ADD CONSTRAINT), blocking the running application's writes (and, for " +
+		"CHECK, reads) for the whole scan.",
 	Old:  "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);",
 	New:  "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);",
 	Safe: "Add the constraint NOT VALID (new rows are checked at once, briefly locked), then VALIDATE CONSTRAINT in a later migration, which scans under SHARE UPDATE EXCLUSIVE and lets reads and writes continue.",
@@ -128,16 +129,6 @@ var hazardEnumInTransaction = compat.Register(compat.Rule{
 	Safe:  "Put ADD VALUE alone in a migration that runs outside a transaction, or target PostgreSQL 12 or later.",
 })
 
-var hazardDoBlock = compat.Register(compat.Rule{
-	ID: "DDL_IN_DO_BLOCK", Kind: compat.KindSQL, Hazard: true,
-	Title: "A DO block was not analyzed",
-	Why: "compatcheck does not execute PL/pgSQL, so schema changes and locks inside a DO block are " +
-		"invisible to it and to this report.",
-	Old:  "CREATE TABLE users (id bigint PRIMARY KEY);",
-	New:  "DO $$ BEGIN EXECUTE 'ALTER TABLE users ADD COLUMN x int'; END $$;",
-	Safe: "Write schema changes as plain SQL statements so they can be checked; keep DO blocks for data fixes.",
-})
-
 // Carriers: a hazard is reported inside a finding, so a statement that changes no
 // schema but carries a hazard needs an additive finding of its own.
 
@@ -150,16 +141,6 @@ var ruleMaintenanceRun = compat.Register(compat.Rule{
 	Old:  "CREATE TABLE events (id bigint PRIMARY KEY);",
 	New:  "VACUUM FULL events;",
 	Safe: "Nothing to sequence; see the hazards it carries.",
-})
-
-var ruleDoBlockRun = compat.Register(compat.Rule{
-	ID: "DO_BLOCK_RUN", Kind: compat.KindSQL, Backward: true, Forward: true,
-	Title: "A DO block runs in a new migration",
-	Why: "The block's effect is not analyzed, so no class can be proven; the finding carries the " +
-		"DDL_IN_DO_BLOCK hazard so that a reviewer looks at it.",
-	Old:  "CREATE TABLE users (id bigint PRIMARY KEY);",
-	New:  "DO $$ BEGIN EXECUTE 'ALTER TABLE users ADD COLUMN x int'; END $$;",
-	Safe: "Review the block by hand, or rewrite its schema changes as plain SQL.",
 })
 
 // Advice for the hazards, one step per element.

@@ -55,6 +55,9 @@ func (r *replayer) notInTransaction(what string) {
 
 // txReason says why the current statement is inside a transaction.
 func (r *replayer) txReason() string {
+	if r.doDepth > 0 {
+		return "inside a DO block, whose statements run inside the DO statement's transaction"
+	}
 	if r.explicitTx {
 		return "after an explicit BEGIN"
 	}

@@ -34,6 +34,9 @@ const (
 	opCluster                 lockOp = "CLUSTER"
 	opReindex                 lockOp = "REINDEX"
 	opReindexConcurrently     lockOp = "REINDEX CONCURRENTLY"
+	// Operations on a domain lock every table with a column of the domain.
+	opAlterDomainAddConstraint lockOp = "ALTER DOMAIN ADD CONSTRAINT (each table using it)"
+	opValidateDomainConstraint lockOp = "ALTER DOMAIN VALIDATE CONSTRAINT (each table using it)"
 )
 
 // Lock modes, spelled as the PostgreSQL documentation names them.
@@ -136,6 +139,16 @@ var lockTable = []lockRow{
 	// PostgreSQL 12 and takes SHARE UPDATE EXCLUSIVE.
 	{op: opReindex, lock: lockShare, scans: true, sample: "REINDEX TABLE t"},
 	{op: opReindexConcurrently, lock: lockShareUpdateExclusive, scans: true, minPG: 12},
+	// https://www.postgresql.org/docs/current/sql-alterdomain.html: ADD CONSTRAINT checks
+	// every column of the domain unless NOT VALID; the check opens each table using the
+	// domain with a SHARE lock (validateDomainConstraint in typecmds.c), which blocks
+	// writes, and VALIDATE CONSTRAINT runs the same check.
+	{op: opAlterDomainAddConstraint, lock: lockShare, scans: true,
+		setup:  "DROP DOMAIN IF EXISTS dpos CASCADE; CREATE DOMAIN dpos AS int; ALTER TABLE t ADD COLUMN d dpos",
+		sample: "ALTER DOMAIN dpos ADD CONSTRAINT dpos_check CHECK (VALUE > 0)"},
+	{op: opValidateDomainConstraint, lock: lockShare, scans: true,
+		setup:  "DROP DOMAIN IF EXISTS dpos CASCADE; CREATE DOMAIN dpos AS int; ALTER TABLE t ADD COLUMN d dpos; ALTER DOMAIN dpos ADD CONSTRAINT dpos_check CHECK (VALUE > 0) NOT VALID",
+		sample: "ALTER DOMAIN dpos VALIDATE CONSTRAINT dpos_check"},
 }
 
 // lockRows indexes lockTable by operation.

@@ -49,6 +49,11 @@ type statement struct {
 	ignore map[string]*directive
 	// norm caches the statement's normalized (deparsed) text for history comparison.
 	norm string
+	// do is the analysable body of a DO statement.
+	do *doBody
+	// base is the file offset the node's parse locations count from: 0 for statements
+	// of the file, -1 for SQL a DO block EXECUTEs, whose locations point into a string.
+	base int
 }
 
 // compareVersions orders versions segment by segment, numerically.

@@ -91,6 +91,9 @@ func parseText(text string) *parsed {
 		off := min(skipSpaceAndComments(text, start), end)
 		s := &statement{node: raw.GetStmt(), off: off, end: end}
 		s.line, s.col = lines.position(off)
+		if d := s.node.GetDoStmt(); d != nil {
+			s.do = parseDo(text, start, end, lines, d, 0)
+		}
 		p.stmts = append(p.stmts, s)
 	}
 	return p

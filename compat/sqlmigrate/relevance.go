@@ -124,6 +124,7 @@ func renameNames(stmts []*statement, into names) bool {
 		if s.node.GetRenameStmt() != nil || (s.node.GetAlterEnumStmt() != nil && s.node.GetAlterEnumStmt().GetOldVal() != "") {
 			grew = objectNames(s.node, into) || grew
 		}
+		grew = doNames(s.do, into, true) || grew
 	}
 	return grew
 }
@@ -158,6 +159,7 @@ func relevantBaseline(olds []*migration, changes []changeItem, cache *parseCache
 	for _, c := range changes {
 		for _, s := range c.stmts {
 			objectNames(s.node, want)
+			doNames(s.do, want, false)
 		}
 	}
 	relevant := make([]bool, len(olds))

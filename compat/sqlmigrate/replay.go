@@ -29,7 +29,15 @@ type replayer struct {
 	lockTimeout bool
 
 	findings []*pending
-	// per statement
+	stmtState
+	// doDepth counts the DO blocks the current statement runs in; plMaybe is set once a
+	// DO block passed a RETURN or EXIT that may or may not be taken.
+	doDepth int
+	plMaybe bool
+}
+
+// stmtState is what the replayer gathers about the statement it is applying.
+type stmtState struct {
 	stmtStart   int
 	stmtHazards []compat.Hazard
 	strongest   map[string]string // existing table → strongest lock taken
@@ -55,10 +63,7 @@ func (r *replayer) beginMigration(m *migration) {
 func (r *replayer) apply(s *statement) {
 	r.s = s
 	r.inTx = r.m.inTx || r.explicitTx
-	r.stmtStart = len(r.findings)
-	r.stmtHazards = r.stmtHazards[:0]
-	r.strongest = map[string]string{}
-	r.subject = ""
+	r.stmtState = stmtState{stmtStart: len(r.findings), stmtHazards: r.stmtHazards[:0], strongest: map[string]string{}}
 	r.dispatch(s.node)
 	if r.emit {
 		r.finishStatement()
@@ -105,6 +110,16 @@ func (r *replayer) dispatch(n *pg_query.Node) {
 		r.doBlock()
 	case n.GetDropdbStmt() != nil:
 		r.dropDatabase(n.GetDropdbStmt())
+	case n.GetCreateSeqStmt() != nil:
+		r.cat.sequences[rangeKey(n.GetCreateSeqStmt().GetSequence())] = true
+	case n.GetCompositeTypeStmt() != nil:
+		r.cat.otherTypes[rangeKey(n.GetCompositeTypeStmt().GetTypevar())] = true
+	case n.GetCreateRangeStmt() != nil:
+		r.cat.otherTypes[nameList(n.GetCreateRangeStmt().GetTypeName())] = true
+	case n.GetCreateDomainStmt() != nil:
+		r.createDomain(n.GetCreateDomainStmt())
+	case n.GetAlterDomainStmt() != nil:
+		r.alterDomain(n.GetAlterDomainStmt())
 	case databaseCommand(n) != "":
 		r.notInTransaction(databaseCommand(n))
 	}
@@ -210,16 +225,13 @@ func (r *replayer) finishStatement() {
 		}
 	}
 	if target == nil {
-		if r.s.node.GetDoStmt() != nil {
-			target = r.report(ruleDoBlockRun, "DO block", "", nil, nil, "a DO block runs, and its effect on the schema is not analyzed")
-		} else {
-			if r.subject == "" {
-				target = r.report(ruleMaintenanceRun, "database", "", nil, nil, "%s runs on the whole database", statementName(r.s.node))
-			} else if r.s.node.GetAlterTableStmt() != nil {
-				target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "ALTER TABLE changes only what this change set added to %s, but still locks the table", r.subject)
-			} else {
-				target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "%s runs on %s", statementName(r.s.node), r.subject)
-			}
+		switch {
+		case r.subject == "":
+			target = r.report(ruleMaintenanceRun, "database", "", nil, nil, "%s runs on the whole database", statementName(r.s.node))
+		case r.s.node.GetAlterTableStmt() != nil:
+			target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "ALTER TABLE changes only what this change set added to %s, but still locks the table", r.subject)
+		default:
+			target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "%s runs on %s", statementName(r.s.node), r.subject)
 		}
 	}
 	target.f.Hazards = append(target.f.Hazards, r.stmtHazards...)
@@ -311,6 +323,10 @@ func statementName(n *pg_query.Node) string {
 		return "DROP"
 	case n.GetAlterEnumStmt() != nil:
 		return "ALTER TYPE"
+	case n.GetAlterDomainStmt() != nil:
+		return "ALTER DOMAIN"
+	case n.GetTruncateStmt() != nil:
+		return "TRUNCATE"
 	case n.GetUpdateStmt() != nil:
 		return "UPDATE"
 	case n.GetInsertStmt() != nil:
@@ -353,8 +369,10 @@ func (r *replayer) drop(ds *pg_query.DropStmt) {
 				r.refused(nil, hazardRefused, "", []string{"drop one index per DROP INDEX CONCURRENTLY statement, without CASCADE", "drop what depended on the index first, each in its own statement"},
 					"DROP INDEX CONCURRENTLY accepts one index and no CASCADE, so PostgreSQL refuses this statement")
 			}
-		case pg_query.ObjectType_OBJECT_TYPE:
+		case pg_query.ObjectType_OBJECT_TYPE, pg_query.ObjectType_OBJECT_DOMAIN:
 			r.dropType(key, ds.GetMissingOk())
+		case pg_query.ObjectType_OBJECT_SEQUENCE:
+			delete(r.cat.sequences, key)
 		}
 	}
 }
@@ -400,7 +418,7 @@ func (r *replayer) rename(rs *pg_query.RenameStmt) {
 				t.cons[con.name] = con
 			}
 		}
-	case pg_query.ObjectType_OBJECT_TYPE:
+	case pg_query.ObjectType_OBJECT_TYPE, pg_query.ObjectType_OBJECT_DOMAIN:
 		from := nameList(rs.GetObject().GetList().GetItems())
 		items := rs.GetObject().GetList().GetItems()
 		schema := ""

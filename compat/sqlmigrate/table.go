@@ -88,6 +88,12 @@ func (r *replayer) createTable(cs *pg_query.CreateStmt) {
 	for _, c := range cons {
 		t.addConstraint(relname, c, r.emit, r.pos())
 	}
+	t.complete = len(cs.GetInhRelations()) == 0 && cs.GetPartbound() == nil && cs.GetOfTypename() == nil
+	for _, elt := range cs.GetTableElts() {
+		if elt.GetTableLikeClause() != nil {
+			t.complete = false
+		}
+	}
 	r.report(ruleTableAdded, key, key, nil, nil, "table %s is added", key)
 }
 
