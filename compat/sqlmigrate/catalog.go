@@ -54,10 +54,10 @@ type object struct {
 type table struct {
 	object
 	// replacedBy names a table a released migration filled from this one
-	// (INSERT INTO new SELECT ... FROM old), and comment holds COMMENT ON TABLE: either
-	// marks the expand step of expand–contract.
+	// (INSERT INTO new SELECT ... FROM old), and deprecated holds the released COMMENT ON
+	// TABLE that marked it deprecated: either marks the expand step of expand–contract.
 	replacedBy string
-	comment    string
+	deprecated *deprecation
 	cols       []*column
 	byName     map[string]*column
 	cons       map[string]*constraint
@@ -67,14 +67,15 @@ type table struct {
 }
 
 type column struct {
-	name     string
-	typ      typeRef
-	notNull  bool
-	def      *pg_query.Node
-	created  bool
-	pos      *compat.Position
-	comment  string
-	identity bool
+	name    string
+	typ     typeRef
+	notNull bool
+	def     *pg_query.Node
+	created bool
+	pos     *compat.Position
+	// deprecated holds the released COMMENT ON COLUMN that marked it deprecated.
+	deprecated *deprecation
+	identity   bool
 	// replacedBy names a column that a released migration filled from this one
 	// (UPDATE t SET new = f(old)): the expand step of expand–contract.
 	replacedBy string

@@ -1,8 +1,6 @@
 package sqlmigrate
 
 import (
-	"strings"
-
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -201,9 +199,9 @@ func (r *replayer) dropColumn(t *table, name string, missingOK bool) {
 	case col.replacedBy != "":
 		r.report(ruleReplacedColumnDropped, subject, "", col.pos, nil,
 			"column %s is dropped after a released migration backfilled its replacement %s", name, col.replacedBy)
-	case strings.Contains(strings.ToLower(col.comment), "deprecated"):
+	case col.deprecated != nil:
 		r.report(ruleReplacedColumnDropped, subject, "", col.pos, nil,
-			"column %s is dropped after a released migration marked it deprecated", name)
+			"column %s is dropped after a released migration marked it deprecated (COMMENT %s)", name, quoteLiteral(shorten(col.deprecated.text)))
 	default:
 		r.report(ruleColumnDropped, subject, "", col.pos, adviceDropColumn,
 			"column %s is dropped while the released application still reads and writes it", name)
@@ -223,31 +221,6 @@ func (r *replayer) renameColumn(t *table, from, to string) {
 	r.lock(t.key, opRename)
 	r.report(ruleColumnRenamed, colSubject(t.key, from), "", col.pos, adviceRenameColumn,
 		"column %s is renamed to %s while the released application still uses the old name", from, to)
-}
-
-// comment records COMMENT ON TABLE and COMMENT ON COLUMN, whose text may mark the
-// object deprecated.
-func (r *replayer) comment(c *pg_query.CommentStmt) {
-	if c.GetObjtype() == pg_query.ObjectType_OBJECT_TABLE {
-		if t, ok := r.cat.tables[nameList(c.GetObject().GetList().GetItems())]; ok {
-			t.comment = c.GetComment()
-		}
-		return
-	}
-	if c.GetObjtype() != pg_query.ObjectType_OBJECT_COLUMN {
-		return
-	}
-	items := c.GetObject().GetList().GetItems()
-	if len(items) < 2 {
-		return
-	}
-	t, ok := r.cat.tables[nameList(items[:len(items)-1])]
-	if !ok {
-		return
-	}
-	if col, ok := t.byName[items[len(items)-1].GetString_().GetSval()]; ok {
-		col.comment = c.GetComment()
-	}
 }
 
 // update notices backfills in released migrations: UPDATE t SET new = f(old) makes new

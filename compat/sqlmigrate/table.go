@@ -1,8 +1,6 @@
 package sqlmigrate
 
 import (
-	"strings"
-
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -132,8 +130,8 @@ func (r *replayer) dropTable(key string, missingOK bool) {
 	switch {
 	case t.replacedBy != "":
 		r.report(ruleReplacedTableDropped, key, "", t.pos, nil, "table %s is dropped after a released migration filled its replacement %s", key, t.replacedBy)
-	case strings.Contains(strings.ToLower(t.comment), "deprecated"):
-		r.report(ruleReplacedTableDropped, key, "", t.pos, nil, "table %s is dropped after a released migration marked it deprecated", key)
+	case t.deprecated != nil:
+		r.report(ruleReplacedTableDropped, key, "", t.pos, nil, "table %s is dropped after a released migration marked it deprecated (COMMENT %s)", key, quoteLiteral(shorten(t.deprecated.text)))
 	default:
 		r.report(ruleTableDropped, key, "", t.pos, adviceDropTable, "table %s is dropped while the released application still uses it", key)
 	}
