@@ -53,12 +53,12 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if newLayout == LayoutSingleFile {
 		needOld, needNew = olds, news
 	} else {
-		oldByFile := make(map[string]*migration, len(olds))
+		oldByID := make(map[string]*migration, len(olds))
 		for _, m := range olds {
-			oldByFile[m.file] = m
+			oldByID[m.id] = m
 		}
 		for _, nm := range news {
-			switch om := oldByFile[nm.file]; {
+			switch om := oldByID[nm.id]; {
 			case om == nil:
 				needNew = append(needNew, nm)
 			case om.raw != nm.raw:

@@ -104,18 +104,18 @@ func compareHistory(layout Layout, olds, news []*migration) ([]compat.Finding, [
 	}
 	var out []compat.Finding
 	var changes []changeItem
-	newByFile := make(map[string]*migration, len(news))
+	newByID := make(map[string]*migration, len(news))
 	for _, m := range news {
-		newByFile[m.file] = m
+		newByID[m.id] = m
 	}
-	oldByFile := make(map[string]*migration, len(olds))
+	oldByID := make(map[string]*migration, len(olds))
 	var last *migration
 	for _, om := range olds {
-		oldByFile[om.file] = om
+		oldByID[om.id] = om
 		if !om.repeatable && (last == nil || compareVersions(om.version, last.version) > 0) {
 			last = om
 		}
-		nm, ok := newByFile[om.file]
+		nm, ok := newByID[om.id]
 		switch {
 		case !ok:
 			f := ruleMigrationDeleted.Findingf(om.file, "released migration %s is deleted", om.file)
@@ -142,14 +142,17 @@ func compareHistory(layout Layout, olds, news []*migration) ([]compat.Finding, [
 		}
 	}
 	for _, nm := range news {
-		if _, released := oldByFile[nm.file]; released {
+		if _, released := oldByID[nm.id]; released {
 			continue
+		}
+		if nm.checkpoint {
+			continue // Atlas runs checkpoint files on new databases only
 		}
 		if !nm.repeatable && last != nil && compareVersions(nm.version, last.version) < 0 {
 			f := ruleMigrationOutOfOrder.Findingf(nm.file, "new migration %s (version %s) is ordered before released migration %s (version %s)",
-				nm.file, versionString(nm.version), last.file, versionString(last.version))
+				nm.file, nm.versionLabel(), last.file, last.versionLabel())
 			f.New = compat.Pos(nm.file, 1, 1)
-			f.Advice = []string{"renumber the migration after version " + versionString(last.version) + ", the last released one"}
+			f.Advice = []string{"renumber the migration after version " + last.versionLabel() + ", the last released one"}
 			out = append(out, f)
 		}
 		changes = append(changes, changeItem{m: nm, stmts: nm.stmts})

@@ -75,7 +75,6 @@ func (r *replayer) createIndex(is *pg_query.IndexStmt) {
 	if _, exists := r.cat.indexes[key]; exists && is.GetIfNotExists() {
 		return
 	}
-	t := r.cat.table(tkey)
 	r.cat.indexes[key] = &index{object: object{key: key, created: r.emit, pos: r.pos()}, table: tkey, unique: is.GetUnique()}
 	if is.GetConcurrent() {
 		r.notInTransaction("CREATE INDEX CONCURRENTLY")
@@ -83,6 +82,19 @@ func (r *replayer) createIndex(is *pg_query.IndexStmt) {
 	if r.subject == "" {
 		r.subject = tkey
 	}
+	if v, ok := r.cat.views[tkey]; ok {
+		// An index on a materialized view restricts no writer (the application does not
+		// write a view); building it blocks REFRESH, not reads.
+		if !v.created {
+			p := r.report(ruleIndexAdded, key, colKey(tkey, "#"+key), nil, nil, "index %s is added on materialized view %s", key, tkey)
+			if !is.GetConcurrent() {
+				r.hazard(p, hazardIndexWithoutConcurrently, opCreateIndex, adviceConcurrentIndex,
+					"CREATE INDEX without CONCURRENTLY blocks REFRESH MATERIALIZED VIEW %s for the whole build", tkey)
+			}
+		}
+		return
+	}
+	t := r.cat.table(tkey)
 	if t.created {
 		return
 	}

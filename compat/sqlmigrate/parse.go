@@ -191,6 +191,24 @@ func refusesTransaction(n *pg_query.Node) bool {
 	return databaseCommand(n) != ""
 }
 
+// supabaseRunsAlone reports the statements the Supabase CLI takes out of a migration's
+// transaction and runs on their own (supabase/cli#2898, #6276).
+func supabaseRunsAlone(n *pg_query.Node) bool {
+	switch {
+	case n.GetIndexStmt() != nil:
+		return n.GetIndexStmt().GetConcurrent()
+	case n.GetDropStmt() != nil:
+		return n.GetDropStmt().GetConcurrent()
+	case n.GetReindexStmt() != nil:
+		return hasOption(n.GetReindexStmt().GetParams(), "concurrently")
+	case n.GetVacuumStmt() != nil:
+		return n.GetVacuumStmt().GetIsVacuumcmd()
+	case n.GetClusterStmt() != nil, n.GetAlterSystemStmt() != nil:
+		return true
+	}
+	return false
+}
+
 // databaseCommand names the database-level commands PostgreSQL refuses inside a
 // transaction block, or returns "".
 func databaseCommand(n *pg_query.Node) string {

@@ -63,6 +63,9 @@ func (r *replayer) beginMigration(m *migration) {
 func (r *replayer) apply(s *statement) {
 	r.s = s
 	r.inTx = r.m.inTx || r.explicitTx
+	if r.m.tx == txSupabase && !r.explicitTx && supabaseRunsAlone(s.node) {
+		r.inTx = false
+	}
 	r.stmtState = stmtState{stmtStart: len(r.findings), stmtHazards: r.stmtHazards[:0], strongest: map[string]string{}}
 	r.dispatch(s.node)
 	if r.emit {
