@@ -155,6 +155,9 @@ func mentions(text string, want names) bool {
 // relevantBaseline parses the released migrations that can affect the change set and
 // returns them in runner order.
 func relevantBaseline(olds []*migration, changes []changeItem, cache *parseCache) ([]*migration, error) {
+	if len(olds) == 0 {
+		return nil, nil // a first migration: nothing released to search
+	}
 	want := names{}
 	for _, c := range changes {
 		for _, s := range c.stmts {
