@@ -196,7 +196,7 @@ func (r *replayer) dropColumn(t *table, name string, missingOK bool) {
 	r.lock(t.key, opDropColumn)
 	subject := colSubject(t.key, name)
 	switch {
-	case col.replacedBy != "":
+	case col.replacedBy != "" && t.byName[col.replacedBy] != nil:
 		r.report(ruleReplacedColumnDropped, subject, "", col.pos, nil,
 			"column %s is dropped after a released migration backfilled its replacement %s", name, col.replacedBy)
 	case col.deprecated != nil:
