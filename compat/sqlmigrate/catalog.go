@@ -64,6 +64,10 @@ type table struct {
 	// complete is set for tables a replayed CREATE TABLE defined column by column: every
 	// column and constraint they have is in the catalog, so a missing one does not exist.
 	complete bool
+	// partitioned is set for a table declared PARTITION BY; partitionOf names the
+	// partitioned table this one is a partition of.
+	partitioned bool
+	partitionOf string
 }
 
 type column struct {

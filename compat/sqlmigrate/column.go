@@ -141,6 +141,8 @@ func (r *replayer) addColumn(t *table, relname string, cd *pg_query.ColumnDef, i
 	key := colKey(t.key, col.name)
 	subject := colSubject(t.key, col.name)
 	volatile := col.identity || (col.def != nil && isVolatile(col.def))
+	// Before PostgreSQL 11 every non-null default is written into every row.
+	anyDefault := r.pg < 11 && !volatile && col.def != nil && !isNullConstant(col.def)
 	var p *pending
 	if col.notNull && col.def == nil && !col.identity {
 		p = r.report(ruleRequiredColumnAdded, subject, key, nil, adviceRequiredColumn,
@@ -155,11 +157,16 @@ func (r *replayer) addColumn(t *table, relname string, cd *pg_query.ColumnDef, i
 		}
 		p = r.report(ruleColumnAdded, subject, key, nil, nil, "column %s %s is added %s", col.name, col.typ, what)
 	}
-	if volatile {
+	switch {
+	case volatile:
 		r.lock(t.key, opAddColumnVolatile)
 		r.hazard(p, hazardVolatileDefault, opAddColumnVolatile, adviceVolatileDefault,
 			"column %s gets a volatile default (computed per row), which rewrites %s under ACCESS EXCLUSIVE", col.name, t.key)
-	} else {
+	case anyDefault:
+		r.lock(t.key, opAddColumnDefaultBefore11)
+		r.hazard(p, hazardVolatileDefault, opAddColumnDefaultBefore11, adviceVolatileDefault,
+			"column %s gets a default, which PostgreSQL %d writes into every row: %s is rewritten under ACCESS EXCLUSIVE (PostgreSQL 11 and later store a non-volatile default in the catalog)", col.name, r.pg, t.key)
+	default:
 		r.lock(t.key, opAddColumn)
 	}
 	for _, c := range cons {

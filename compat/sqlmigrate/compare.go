@@ -101,6 +101,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 		for _, s := range c.stmts {
 			r.apply(s)
 		}
+		r.endMigration()
 	}
 	findings := history
 	for _, p := range r.findings {

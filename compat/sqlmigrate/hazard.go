@@ -80,9 +80,11 @@ var hazardTypeRewrite = compat.Register(compat.Rule{
 var hazardVolatileDefault = compat.Register(compat.Rule{
 	ID: "VOLATILE_DEFAULT_REWRITES_TABLE", Kind: compat.KindSQL, Hazard: true,
 	Title: "A column is added with a volatile default, rewriting the table",
-	Why: "Since PostgreSQL 11 a constant default is stored in the catalog, but a volatile one (random(), " +
-		"gen_random_uuid(), nextval() of a serial or identity column, a stored generated column) is computed " +
-		"for every row: the table is rewritten under ACCESS EXCLUSIVE.",
+	Scope: "PostgreSQL 10 rewrites the table for any non-null default; 11 and later only for volatile ones",
+	Why: "Since PostgreSQL 11 a constant or stable default is stored in the catalog, but a volatile one " +
+		"(random(), gen_random_uuid(), nextval() of a serial or identity column, a stored generated column) " +
+		"is computed for every row: the table is rewritten under ACCESS EXCLUSIVE. Before 11, every " +
+		"non-null default is written into every row the same way.",
 	Old:  "CREATE TABLE users (id bigint PRIMARY KEY);",
 	New:  "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();",
 	Safe: "Add the column without a default (or with a constant one), SET DEFAULT for new rows, and backfill existing rows in batches.",

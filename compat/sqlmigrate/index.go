@@ -78,6 +78,10 @@ func (r *replayer) createIndex(is *pg_query.IndexStmt) {
 	r.cat.indexes[key] = &index{object: object{key: key, created: r.emit, pos: r.pos()}, table: tkey, unique: is.GetUnique()}
 	if is.GetConcurrent() {
 		r.notInTransaction("CREATE INDEX CONCURRENTLY")
+		if pt, ok := r.cat.tables[tkey]; ok && pt.partitioned {
+			r.refused(nil, hazardRefused, "", []string{"CREATE INDEX ON ONLY the partitioned table (an invalid index, built instantly)", "CREATE INDEX CONCURRENTLY on each partition, then ALTER INDEX ... ATTACH PARTITION each one"},
+				"CREATE INDEX CONCURRENTLY cannot build an index on partitioned table %s, so PostgreSQL refuses the statement", tkey)
+		}
 	}
 	if r.subject == "" {
 		r.subject = tkey
@@ -148,10 +152,30 @@ func (r *replayer) dropIndex(key string, ds *pg_query.DropStmt) {
 	if ok {
 		pos = ix.pos
 	}
+	var p *pending
 	if ok && ix.unique {
-		r.report(ruleConstraintDropped, key, "", pos, adviceConstraintDropped,
+		p = r.report(ruleConstraintDropped, key, "", pos, adviceConstraintDropped,
 			"unique index %s is dropped; old readers may meet duplicates it used to exclude", key)
-		return
+	} else {
+		p = r.report(ruleIndexDropped, key, "", pos, nil, "index %s is dropped", key)
 	}
-	r.report(ruleIndexDropped, key, "", pos, nil, "index %s is dropped", key)
+	if ok && !ds.GetConcurrent() {
+		r.hazard(p, hazardDropIndex, opDropIndex, adviceDropIndex,
+			"DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on %s, blocking every query on it until the index is gone", ix.table)
+	}
+}
+
+var hazardDropIndex = compat.Register(compat.Rule{
+	ID: "INDEX_DROPPED_WITHOUT_CONCURRENTLY", Kind: compat.KindSQL, Hazard: true,
+	Title: "An index of an existing table is dropped without CONCURRENTLY",
+	Why: "A plain DROP INDEX takes ACCESS EXCLUSIVE on the table: it is quick once granted, but while it " +
+		"waits for running queries every later query on the table queues behind it.",
+	Old:  "CREATE INDEX orders_user_idx ON orders (user_id);",
+	New:  "DROP INDEX orders_user_idx;",
+	Safe: "DROP INDEX CONCURRENTLY, one index per statement, in a migration of its own outside a transaction.",
+})
+
+var adviceDropIndex = []string{
+	"drop the index with DROP INDEX CONCURRENTLY (one index, no CASCADE)",
+	"run it in a migration of its own, outside a transaction",
 }

@@ -34,6 +34,10 @@ type replayer struct {
 	// DO block passed a RETURN or EXIT that may or may not be taken.
 	doDepth int
 	plMaybe bool
+	// txCounter numbers transactions; migrationTx is the runner's transaction of the
+	// current migration, explicitID the one its BEGIN opened, beginAt that BEGIN.
+	txCounter, migrationTx, explicitID int
+	beginAt                            *statement
 }
 
 // stmtState is what the replayer gathers about the statement it is applying.
@@ -57,6 +61,9 @@ func (r *replayer) beginMigration(m *migration) {
 	r.m = m
 	r.explicitTx = false
 	r.lockTimeout = false
+	r.beginAt = nil
+	r.txCounter++
+	r.migrationTx = r.txCounter
 }
 
 // apply replays one statement.
@@ -121,6 +128,8 @@ func (r *replayer) dispatch(n *pg_query.Node) {
 		r.cat.otherTypes[nameList(n.GetCreateRangeStmt().GetTypeName())] = true
 	case n.GetCreateDomainStmt() != nil:
 		r.createDomain(n.GetCreateDomainStmt())
+	case n.GetTruncateStmt() != nil:
+		r.truncate(n.GetTruncateStmt())
 	case n.GetAlterDomainStmt() != nil:
 		r.alterDomain(n.GetAlterDomainStmt())
 	case databaseCommand(n) != "":
@@ -231,8 +240,10 @@ func (r *replayer) finishStatement() {
 		switch {
 		case r.subject == "":
 			target = r.report(ruleMaintenanceRun, "database", "", nil, nil, "%s runs on the whole database", statementName(r.s.node))
+		case r.s.node.GetTransactionStmt() != nil:
+			target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "BEGIN in %s changes no schema, but changes how the migration runs", r.subject)
 		case r.s.node.GetAlterTableStmt() != nil:
-			target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "ALTER TABLE changes only what this change set added to %s, but still locks the table", r.subject)
+			target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "ALTER TABLE changes nothing in %s that the released application uses, but still locks the table", r.subject)
 		default:
 			target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "%s runs on %s", statementName(r.s.node), r.subject)
 		}
@@ -256,16 +267,6 @@ func (r *replayer) netOut(obj string) {
 		f := ruleMaintenanceRun.Findingf(p.f.Subject, "the change is undone later in this change set, but the statement still runs")
 		f.New, f.Hazards, f.Suppressed = p.f.New, p.f.Hazards, p.f.Suppressed
 		p.f, p.obj = f, ""
-	}
-}
-
-func (r *replayer) transaction(t *pg_query.TransactionStmt) {
-	switch t.GetKind() {
-	case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
-		r.explicitTx = true
-	case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT, pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK,
-		pg_query.TransactionStmtKind_TRANS_STMT_PREPARE:
-		r.explicitTx = false
 	}
 }
 
@@ -328,6 +329,8 @@ func statementName(n *pg_query.Node) string {
 		return "ALTER TYPE"
 	case n.GetAlterDomainStmt() != nil:
 		return "ALTER DOMAIN"
+	case n.GetTransactionStmt() != nil:
+		return "BEGIN"
 	case n.GetTruncateStmt() != nil:
 		return "TRUNCATE"
 	case n.GetUpdateStmt() != nil:
@@ -430,4 +433,14 @@ func (r *replayer) rename(rs *pg_query.RenameStmt) {
 		}
 		r.renameType(from, qualify(schema, rs.GetNewname()))
 	}
+}
+
+// sortedKeys returns a map's keys in order, so output does not depend on map order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// joinComma lists names for a message.
+func joinComma(names []string) string {
+	return strings.Join(names, ", ")
 }

@@ -87,6 +87,15 @@ func (r *replayer) createTable(cs *pg_query.CreateStmt) {
 		t.addConstraint(relname, c, r.emit, r.pos())
 	}
 	t.complete = len(cs.GetInhRelations()) == 0 && cs.GetPartbound() == nil && cs.GetOfTypename() == nil
+	t.partitioned = cs.GetPartspec() != nil
+	if cs.GetPartbound() != nil && len(cs.GetInhRelations()) == 1 {
+		// CREATE TABLE ... PARTITION OF locks the partitioned table while it attaches.
+		parent := rangeKey(cs.GetInhRelations()[0].GetRangeVar())
+		t.partitionOf = parent
+		if pt, ok := r.cat.tables[parent]; ok && !pt.created {
+			r.lock(parent, opCreatePartition)
+		}
+	}
 	for _, elt := range cs.GetTableElts() {
 		if elt.GetTableLikeClause() != nil {
 			t.complete = false
