@@ -171,29 +171,23 @@ func allNonTransactional(stmts []*statement) bool {
 
 // refusesTransaction reports statements that fail inside a transaction block.
 func refusesTransaction(n *pg_query.Node) bool {
-	switch {
-	case n.GetIndexStmt() != nil:
-		return n.GetIndexStmt().GetConcurrent()
-	case n.GetDropStmt() != nil:
-		return n.GetDropStmt().GetConcurrent()
-	case n.GetReindexStmt() != nil:
-		return hasOption(n.GetReindexStmt().GetParams(), "concurrently")
-	case n.GetVacuumStmt() != nil:
-		return n.GetVacuumStmt().GetIsVacuumcmd()
-	case n.GetAlterTableStmt() != nil:
-		for _, c := range n.GetAlterTableStmt().GetCmds() {
+	if concurrentOrVacuum(n) || databaseCommand(n) != "" {
+		return true
+	}
+	if at := n.GetAlterTableStmt(); at != nil {
+		for _, c := range at.GetCmds() {
 			if pc := c.GetAlterTableCmd().GetDef().GetPartitionCmd(); pc != nil && pc.GetConcurrent() &&
 				c.GetAlterTableCmd().GetSubtype() == pg_query.AlterTableType_AT_DetachPartition {
 				return true
 			}
 		}
 	}
-	return databaseCommand(n) != ""
+	return false
 }
 
-// supabaseRunsAlone reports the statements the Supabase CLI takes out of a migration's
-// transaction and runs on their own (supabase/cli#2898, #6276).
-func supabaseRunsAlone(n *pg_query.Node) bool {
+// concurrentOrVacuum reports CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and
+// VACUUM, which run as several transactions of their own.
+func concurrentOrVacuum(n *pg_query.Node) bool {
 	switch {
 	case n.GetIndexStmt() != nil:
 		return n.GetIndexStmt().GetConcurrent()
@@ -203,10 +197,14 @@ func supabaseRunsAlone(n *pg_query.Node) bool {
 		return hasOption(n.GetReindexStmt().GetParams(), "concurrently")
 	case n.GetVacuumStmt() != nil:
 		return n.GetVacuumStmt().GetIsVacuumcmd()
-	case n.GetClusterStmt() != nil, n.GetAlterSystemStmt() != nil:
-		return true
 	}
 	return false
+}
+
+// supabaseRunsAlone reports the statements the Supabase CLI takes out of a migration's
+// transaction and runs on their own (supabase/cli#2898, #6276).
+func supabaseRunsAlone(n *pg_query.Node) bool {
+	return concurrentOrVacuum(n) || n.GetClusterStmt() != nil || n.GetAlterSystemStmt() != nil
 }
 
 // databaseCommand names the database-level commands PostgreSQL refuses inside a
