@@ -13,6 +13,7 @@ import (
 
 	"github.com/compatcheck/compatcheck/compat"
 	"github.com/compatcheck/compatcheck/compat/compattest"
+	"github.com/compatcheck/compatcheck/compat/compattest/consumers"
 	junit "github.com/joshdk/go-junit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -125,14 +126,14 @@ func encode(t testing.TB, r *compat.Report, format string, opts compat.EncodeOpt
 // consumer, and checks that a second encoding is byte-identical.
 func TestFormatGolden(t *testing.T) {
 	check := map[string]func([]byte) error{
-		"sarif":  compattest.ValidateSARIF,
-		"gitlab": compattest.ValidateGitLab,
+		"sarif":  consumers.ValidateSARIF,
+		"gitlab": consumers.ValidateGitLab,
 		"junit": func(b []byte) error {
-			_, err := compattest.ValidateJUnit(b)
+			_, err := consumers.ValidateJUnit(b)
 			return err
 		},
 		"markdown": func(b []byte) error {
-			_, err := compattest.ValidateMarkdown(b)
+			_, err := consumers.ValidateMarkdown(b)
 			return err
 		},
 		"github": func([]byte) error { return nil },
@@ -168,11 +169,11 @@ func TestFormatsEdgeCases(t *testing.T) {
 	for name, r := range reports {
 		for oname, opts := range optsList {
 			t.Run(name+"/"+oname, func(t *testing.T) {
-				require.NoError(t, compattest.ValidateSARIF(encode(t, r, "sarif", opts)))
-				require.NoError(t, compattest.ValidateGitLab(gitlabOrSkip(t, r, opts)))
-				_, err := compattest.ValidateJUnit(encode(t, r, "junit", opts))
+				require.NoError(t, consumers.ValidateSARIF(encode(t, r, "sarif", opts)))
+				require.NoError(t, consumers.ValidateGitLab(gitlabOrSkip(t, r, opts)))
+				_, err := consumers.ValidateJUnit(encode(t, r, "junit", opts))
 				require.NoError(t, err)
-				_, err = compattest.ValidateMarkdown(encode(t, r, "markdown", opts))
+				_, err = consumers.ValidateMarkdown(encode(t, r, "markdown", opts))
 				require.NoError(t, err)
 			})
 		}
@@ -330,7 +331,7 @@ func TestFingerprintsIgnoreLines(t *testing.T) {
 }
 
 func TestJUnitCases(t *testing.T) {
-	suites, err := compattest.ValidateJUnit(encode(t, sampleReport(), "junit", sampleOpts))
+	suites, err := consumers.ValidateJUnit(encode(t, sampleReport(), "junit", sampleOpts))
 	require.NoError(t, err)
 	status := map[string]junit.Status{}
 	var suiteNames []string
@@ -354,7 +355,7 @@ func TestJUnitCases(t *testing.T) {
 	// --fail-on read-tolerant turns the read-tolerant finding into a failure.
 	opts := sampleOpts
 	opts.Policy = compat.FailOn(compat.ReadTolerant)
-	suites, err = compattest.ValidateJUnit(encode(t, sampleReport(), "junit", opts))
+	suites, err = consumers.ValidateJUnit(encode(t, sampleReport(), "junit", opts))
 	require.NoError(t, err)
 	for _, s := range suites {
 		for _, c := range s.Tests {
@@ -365,7 +366,7 @@ func TestJUnitCases(t *testing.T) {
 	}
 
 	// A report without findings is still one passing test, not an empty report.
-	suites, err = compattest.ValidateJUnit(encode(t, &compat.Report{}, "junit", sampleOpts))
+	suites, err = consumers.ValidateJUnit(encode(t, &compat.Report{}, "junit", sampleOpts))
 	require.NoError(t, err)
 	require.Len(t, suites, 1)
 	assert.Equal(t, "contracts", suites[0].Name)
@@ -405,7 +406,7 @@ func TestGitLabIssues(t *testing.T) {
 
 func TestMarkdownSummary(t *testing.T) {
 	md := encode(t, sampleReport(), "markdown", sampleOpts)
-	html, err := compattest.ValidateMarkdown(md)
+	html, err := consumers.ValidateMarkdown(md)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(md), "## ❌ compatcheck verdict: breaking\n"), "the verdict comes first")
 	assert.Contains(t, html, "map&lt;string, int32&gt;", "a quoted type is text, not an HTML tag")
@@ -423,7 +424,7 @@ func TestMarkdownSummary(t *testing.T) {
 			Subject: fmt.Sprintf("p.E.V%d", i), Message: "value added", New: compat.Pos("e.proto", i+1, 1)})
 	}
 	md = encode(t, compat.NewReport(fs), "markdown", sampleOpts)
-	html, err = compattest.ValidateMarkdown(md)
+	html, err = consumers.ValidateMarkdown(md)
 	require.NoError(t, err)
 	assert.Contains(t, html, "<details>\n<summary>4 more read-tolerant findings</summary>")
 	assert.Equal(t, 14, strings.Count(string(md), "- `p.E.V"), "every unsafe change has its safe sequence")
@@ -457,7 +458,7 @@ func TestMarkdownSizeLimit(t *testing.T) {
 		opts.FullReport = full
 		md := encode(t, r, "markdown", opts)
 		require.LessOrEqual(t, len(md), compat.MarkdownLimit)
-		_, err := compattest.ValidateMarkdown(md)
+		_, err := consumers.ValidateMarkdown(md)
 		require.NoError(t, err)
 		m := regexp.MustCompile(`(?m)^> (\d+) entries are not shown \(([^)]*)\) to keep this summary under GitHub's 65,536-character comment limit; (.*)\.$`).FindSubmatch(md)
 		require.NotNil(t, m, "the summary says what it cut")

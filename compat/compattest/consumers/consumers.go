@@ -1,4 +1,9 @@
-package compattest
+// Package consumers checks compatcheck's output formats the way their consumers read
+// them, so that a test of an encoder asserts what GitHub code scanning, GitLab or a CI
+// system will accept rather than what the encoder happens to write. The consumers'
+// schemas are the files in compat/testdata, copied unchanged from their publishers (see
+// its README). It is for tests; nothing in the command or the library imports it.
+package consumers
 
 import (
 	"bytes"
@@ -11,7 +16,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
 	junit "github.com/joshdk/go-junit"
@@ -21,16 +25,11 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 )
 
-// The checks below read an output format the way its consumer does, so that a test of
-// an encoder asserts what GitHub, GitLab or a CI system will accept rather than what the
-// encoder happens to write. The consumers' schemas are the files in compat/testdata,
-// copied unchanged from their publishers (see its README).
-
 // testdataFile returns the path of a file in compat/testdata, found from this source file
 // so that tests of any package can use it.
 func testdataFile(name string) string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "testdata", name)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", name)
 }
 
 var (
@@ -313,24 +312,4 @@ func ValidateMarkdown(data []byte) (string, error) {
 		return "", errors.New("a table did not render as a table")
 	}
 	return out, nil
-}
-
-// Golden compares got with the golden file at path, or rewrites the file when the test
-// runs with -update (the same switch as the txtar archives), so that encoders keep their
-// expected outputs as files a reviewer reads in a diff.
-func Golden(t testing.TB, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update and review the diff)\n got:\n%s\nwant:\n%s", path, got, want)
-	}
 }
