@@ -1,9 +1,7 @@
 package compat
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -90,7 +88,7 @@ func encodeGitLab(w io.Writer, r *Report, opts EncodeOptions) error {
 			}
 			var body strings.Builder
 			fmt.Fprintf(&body, "%s.\n\nIt comes with `%s`: %s.", mdEscape(sentence(h.Message)), f.Rule, mdEscape(sentence(f.Message)))
-			writeMarkdownSteps(&body, "Safe way", h.Advice)
+			writeSteps(&body, "\n\nSafe way:\n", h.Advice, mdEscape)
 			issues = append(issues, gitlabIssue{
 				Type:        "issue",
 				CheckName:   h.Rule,
@@ -117,15 +115,7 @@ func encodeGitLab(w io.Writer, r *Report, opts EncodeOptions) error {
 			Location:    gitlabLoc(p),
 		})
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(issues); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return writeIndentedJSON(w, issues)
 }
 
 // gitlabFingerprint is the SARIF fingerprint recipe (rule, file and subject, with the
@@ -162,20 +152,9 @@ func gitlabBody(f Finding) string {
 	for _, h := range f.Hazards {
 		fmt.Fprintf(&b, "\n\nHazard `%s`: %s.", h.Rule, mdEscape(sentence(h.Message)))
 	}
-	writeMarkdownSteps(&b, "Safe sequence", f.Advice)
+	writeSteps(&b, "\n\nSafe sequence:\n", f.Advice, mdEscape)
 	fmt.Fprintf(&b, "\n\n[%s](%s)", f.Rule, RuleURL(f.Rule))
 	return b.String()
-}
-
-// writeMarkdownSteps appends a numbered Markdown list of steps under a heading.
-func writeMarkdownSteps(b *strings.Builder, heading string, steps []string) {
-	if len(steps) == 0 {
-		return
-	}
-	fmt.Fprintf(b, "\n\n%s:\n", heading)
-	for i, s := range steps {
-		fmt.Fprintf(b, "\n%d. %s", i+1, mdEscape(oneLine(s)))
-	}
 }
 
 func init() { RegisterFormat("gitlab", encodeGitLab) }

@@ -179,28 +179,15 @@ func junitDetails(f Finding, p Position) string {
 	fmt.Fprintf(&b, "%s: %s %s %s: %s\n", locText(p), f.Class(), f.Rule, f.Subject, oneLine(f.Message))
 	fmt.Fprintf(&b, "B (new readers accept what old writers produced): %s; F (old readers accept what new writers produce): %s\n",
 		yesNo(f.Backward), yesNo(f.Forward))
-	if f.ReadersLag {
-		b.WriteString("its readers cannot be upgraded before its writers\n")
-	}
-	if f.Undecided {
-		b.WriteString("undecided: compatcheck could not prove the change safe and answered no\n")
-	}
-	if f.Release != "" {
-		fmt.Fprintf(&b, "release: %s\n", f.Release)
-	}
-	if f.WritableFrom != "" {
-		fmt.Fprintf(&b, "writers may emit the new shape from release %s\n", f.WritableFrom)
-	}
-	for _, op := range f.Operations {
-		fmt.Fprintf(&b, "reaches %s (%s)\n", op.Operation, op.Role)
-	}
-	if len(f.Witness) > 0 {
-		fmt.Fprintf(&b, "witness %s\n", oneLine(string(f.Witness)))
+	for _, fact := range findingFacts(f) {
+		b.WriteString(fact + "\n")
 	}
 	for _, h := range f.Hazards {
-		fmt.Fprintf(&b, "hazard %s: %s\n", h.Rule, oneLine(h.Message))
-		for i, s := range h.Advice {
-			fmt.Fprintf(&b, "  %d. %s\n", i+1, oneLine(s))
+		if len(h.Advice) > 0 {
+			fmt.Fprintf(&b, "safe way against %s:\n", h.Rule)
+			for i, s := range h.Advice {
+				fmt.Fprintf(&b, "  %d. %s\n", i+1, oneLine(s))
+			}
 		}
 	}
 	if len(f.Advice) > 0 {

@@ -270,46 +270,42 @@ func (md *mdDoc) where(f Finding) string {
 
 // ignoredSection lists the suppressed findings with the reasons their ignores gave.
 func (md *mdDoc) ignoredSection(fs []Finding) {
-	if len(fs) == 0 {
-		return
-	}
-	heading := fmt.Sprintf("\n### Ignored (%d)\n\n| where | rule | change | reason |\n|---|---|---|---|\n", len(fs))
-	if md.cut || !md.fits(len(heading)) {
-		md.omit("ignored", len(fs))
-		return
-	}
-	md.b.WriteString(heading)
+	rows := make([]string, len(fs))
 	for i, f := range fs {
-		row := fmt.Sprintf("| %s | %s | %s (%s) | %s |\n", mdCode(md.where(f), true), mdRuleLink(f.Rule),
+		rows[i] = fmt.Sprintf("| %s | %s | %s (%s) | %s |\n", mdCode(md.where(f), true), mdRuleLink(f.Rule),
 			mdEscape(clip(sentence(f.Message))), mdCode(f.Subject, true), mdEscape(clip(oneLine(f.Suppressed))))
-		if !md.fits(len(row)) {
-			md.omit("ignored", len(fs)-i)
-			return
-		}
-		md.b.WriteString(row)
 	}
+	md.listSection("ignored", fmt.Sprintf("\n### Ignored (%d)\n\n| where | rule | change | reason |\n|---|---|---|---|\n", len(fs)), rows)
 }
 
 // unusedSection lists the ignores that matched nothing, so they are removed.
 func (md *mdDoc) unusedSection(ds []Directive) {
-	if len(ds) == 0 {
-		return
-	}
-	heading := fmt.Sprintf("\n### Unused ignores (%d)\n\nThese ignores matched no finding; remove them.\n\n", len(ds))
-	if md.cut || !md.fits(len(heading)) {
-		md.omit("unused ignore", len(ds))
-		return
-	}
-	md.b.WriteString(heading)
+	items := make([]string, len(ds))
 	for i, d := range ds {
 		p := d.Pos
 		p.File = sidePath(md.opts.NewName, p.File)
-		item := fmt.Sprintf("- %s: %s — %s\n", mdCode(p.String(), false), mdRuleLink(d.Rule), mdEscape(clip(oneLine(d.Reason))))
-		if !md.fits(len(item)) {
-			md.omit("unused ignore", len(ds)-i)
+		items[i] = fmt.Sprintf("- %s: %s — %s\n", mdCode(p.String(), false), mdRuleLink(d.Rule), mdEscape(clip(oneLine(d.Reason))))
+	}
+	md.listSection("unused ignore", fmt.Sprintf("\n### Unused ignores (%d)\n\nThese ignores matched no finding; remove them.\n\n", len(ds)), items)
+}
+
+// listSection writes a heading and as many of its lines as fit, counting the rest as
+// omitted under name. Nothing is written for no lines.
+func (md *mdDoc) listSection(name, heading string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	if !md.fits(len(heading)) {
+		md.omit(name, len(lines))
+		return
+	}
+	md.b.WriteString(heading)
+	for i, line := range lines {
+		if !md.fits(len(line)) {
+			md.omit(name, len(lines)-i)
 			return
 		}
-		md.b.WriteString(item)
+		md.b.WriteString(line)
 	}
 }
 

@@ -122,8 +122,7 @@ type sarifNotification struct {
 }
 
 type sarifRuleRef struct {
-	ID    string `json:"id"`
-	Index *int   `json:"index,omitempty"`
+	ID string `json:"id"`
 }
 
 type sarifAutomation struct {
@@ -143,23 +142,20 @@ type sarifResult struct {
 }
 
 type sarifResultProps struct {
-	Kind         Kind           `json:"kind"`
-	Subject      string         `json:"subject"`
-	Class        string         `json:"class"`
-	Backward     *bool          `json:"backward,omitempty"`
-	Forward      *bool          `json:"forward,omitempty"`
-	ReadersLag   bool           `json:"readers_lag,omitempty"`
-	Undecided    bool           `json:"undecided,omitempty"`
-	Release      string         `json:"release,omitempty"`
-	WritableFrom string         `json:"writable_from,omitempty"`
-	HazardOf     string         `json:"hazard_of,omitempty"`
-	Operations   []OperationRef `json:"operations,omitempty"`
-	Witness      sarifWitness   `json:"witness,omitempty"`
-	Advice       []string       `json:"advice,omitempty"`
+	Kind         Kind            `json:"kind"`
+	Subject      string          `json:"subject"`
+	Class        string          `json:"class"`
+	Backward     *bool           `json:"backward,omitempty"`
+	Forward      *bool           `json:"forward,omitempty"`
+	ReadersLag   bool            `json:"readers_lag,omitempty"`
+	Undecided    bool            `json:"undecided,omitempty"`
+	Release      string          `json:"release,omitempty"`
+	WritableFrom string          `json:"writable_from,omitempty"`
+	HazardOf     string          `json:"hazard_of,omitempty"`
+	Operations   []OperationRef  `json:"operations,omitempty"`
+	Witness      json.RawMessage `json:"witness,omitempty"`
+	Advice       []string        `json:"advice,omitempty"`
 }
-
-// sarifWitness is a witness kept as the JSON it is, omitted when absent.
-type sarifWitness = json.RawMessage
 
 type sarifLocation struct {
 	ID               *int          `json:"id,omitempty"`
@@ -233,11 +229,18 @@ func encodeSARIF(w io.Writer, r *Report, opts EncodeOptions) error {
 			Properties:        &sarifRunProps{Verdict: r.Verdict()},
 		}},
 	}
+	return writeIndentedJSON(w, log)
+}
+
+// writeIndentedJSON writes v as indented JSON, all at once so that an encoding error
+// leaves nothing half-written, and with '<', '>' and '&' as they are (messages quote
+// types such as map<string, int32>, and no consumer renders them as HTML).
+func writeIndentedJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
@@ -297,7 +300,7 @@ func sarifHazard(f Finding, h Hazard, opts EncodeOptions, rules *sarifRules, fps
 		fmt.Fprintf(&text, "\nThe statement %s.", what)
 	}
 	fmt.Fprintf(&text, "\nIt comes with %s: %s.", f.Rule, sentence(f.Message))
-	writeSteps(&text, "Safe way", h.Advice)
+	writeSteps(&text, "\nSafe way:", h.Advice, plainText)
 	res := sarifResult{
 		RuleID:              h.Rule,
 		RuleIndex:           rules.index(h.Rule),
@@ -330,33 +333,11 @@ func sarifMessage(f Finding) string {
 	fmt.Fprintf(&b, "%s (%s).", sentence(f.Message), f.Subject)
 	fmt.Fprintf(&b, "\n%s: B (new readers accept what old writers produced) %s, F (old readers accept what new writers produce) %s.",
 		capitalize(f.Class().String()), yesNo(f.Backward), yesNo(f.Forward))
-	if f.ReadersLag {
-		b.WriteString(" Its readers cannot be upgraded before its writers.")
-	}
-	if f.Undecided {
-		b.WriteString(" The answer is undecided: compatcheck could not prove the change safe and answered no.")
-	}
-	if f.Release != "" {
-		fmt.Fprintf(&b, "\nRelease: %s.", f.Release)
-	}
-	if f.WritableFrom != "" {
-		fmt.Fprintf(&b, " Writers may emit the new shape from release %s.", f.WritableFrom)
-	}
-	if len(f.Operations) > 0 {
-		ops := make([]string, len(f.Operations))
-		for i, op := range f.Operations {
-			ops[i] = op.Operation + " (" + op.Role + ")"
-		}
-		fmt.Fprintf(&b, "\nReaches %s.", strings.Join(ops, ", "))
-	}
-	if len(f.Witness) > 0 {
-		fmt.Fprintf(&b, "\nWitness: %s", oneLine(string(f.Witness)))
-	}
-	for _, h := range f.Hazards {
-		fmt.Fprintf(&b, "\nHazard %s: %s.", h.Rule, sentence(h.Message))
+	for _, fact := range findingFacts(f) {
+		b.WriteString("\n" + fact)
 	}
 	if len(f.Advice) > 0 {
-		writeSteps(&b, "Safe sequence", f.Advice)
+		writeSteps(&b, "\nSafe sequence:", f.Advice, plainText)
 	} else if r, ok := LookupRule(f.Rule); ok && f.Class() >= ReadTolerant {
 		fmt.Fprintf(&b, "\nSafe alternative: %s", oneLine(r.Safe))
 	}
@@ -366,16 +347,55 @@ func sarifMessage(f Finding) string {
 	return b.String()
 }
 
-// writeSteps appends a numbered list of steps under a heading.
-func writeSteps(b *strings.Builder, heading string, steps []string) {
+// findingFacts are the sentences a finding's details take in the formats that write
+// them out (SARIF messages, JUnit failure text): what qualifies its answers, when it
+// happened, what it reaches, a witness and its hazards.
+func findingFacts(f Finding) []string {
+	var facts []string
+	if f.ReadersLag {
+		facts = append(facts, "Its readers cannot be upgraded before its writers.")
+	}
+	if f.Undecided {
+		facts = append(facts, "The answer is undecided: compatcheck could not prove the change safe and answered no.")
+	}
+	if f.Release != "" {
+		facts = append(facts, fmt.Sprintf("Release: %s.", f.Release))
+	}
+	if f.WritableFrom != "" {
+		facts = append(facts, fmt.Sprintf("Writers may emit the new shape from release %s.", f.WritableFrom))
+	}
+	if len(f.Operations) > 0 {
+		ops := make([]string, len(f.Operations))
+		for i, op := range f.Operations {
+			ops[i] = op.Operation + " (" + op.Role + ")"
+		}
+		facts = append(facts, fmt.Sprintf("Reaches %s.", strings.Join(ops, ", ")))
+	}
+	if len(f.Witness) > 0 {
+		facts = append(facts, "Witness: "+oneLine(string(f.Witness)))
+	}
+	for _, h := range f.Hazards {
+		fact := fmt.Sprintf("Hazard %s: %s.", h.Rule, sentence(h.Message))
+		if what := hazardWhat(h); what != "" {
+			fact += " The statement " + what + "."
+		}
+		facts = append(facts, fact)
+	}
+	return facts
+}
+
+// writeSteps appends a numbered list of steps after intro, each step through esc.
+func writeSteps(b *strings.Builder, intro string, steps []string, esc func(string) string) {
 	if len(steps) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\n%s:", heading)
+	b.WriteString(intro)
 	for i, s := range steps {
-		fmt.Fprintf(b, "\n%d. %s", i+1, oneLine(s))
+		fmt.Fprintf(b, "\n%d. %s", i+1, esc(oneLine(s)))
 	}
 }
+
+func plainText(s string) string { return s }
 
 // sarifLoc is a physical location: uri is the display path (joined to OLD or NEW), pos
 // gives the region when its line is known.

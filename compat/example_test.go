@@ -59,7 +59,7 @@ func ExampleEncode_gitlab() {
 		Severity    string `json:"severity"`
 		Description string `json:"description"`
 		Location    struct {
-			Path  string `json:"path"`
+			Path  string              `json:"path"`
 			Lines struct{ Begin int } `json:"lines"`
 		} `json:"location"`
 	}
