@@ -29,22 +29,24 @@ func encodeGitHub(w io.Writer, r *Report, opts EncodeOptions) error {
 	var all []annotation
 	for _, f := range r.Findings {
 		p := opts.displayPos(f)
-		msg := f.Subject + ": " + f.Message
+		var m strings.Builder
+		m.WriteString(f.Subject + ": " + f.Message)
 		if f.Undecided {
-			msg += " (undecided)"
+			m.WriteString(" (undecided)")
 		}
 		for _, h := range f.Hazards {
-			msg += "\nhazard " + h.Rule + ": " + h.Message
+			m.WriteString("\nhazard " + h.Rule + ": " + h.Message)
 		}
 		if len(f.Advice) > 0 {
-			msg += "\nsafe sequence:"
+			m.WriteString("\nsafe sequence:")
 			for i, step := range f.Advice {
-				msg += fmt.Sprintf("\n%d. %s", i+1, step)
+				fmt.Fprintf(&m, "\n%d. %s", i+1, step)
 			}
 		}
 		if f.Suppressed != "" {
-			msg += "\nignored: " + f.Suppressed
+			m.WriteString("\nignored: " + f.Suppressed)
 		}
+		msg := m.String()
 		title := fmt.Sprintf("%s (%s)", f.Rule, f.Class())
 		lv := findingLevel(f, opts.Policy, false)
 		all = append(all, annotation{
@@ -137,12 +139,13 @@ func githubLevel(l level) string {
 	return [...]string{levelNote: "notice", levelWarning: "warning", levelError: "error"}[l]
 }
 
+var (
+	githubData     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	githubProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
 // escapeGitHubData escapes a workflow command's message: '%', CR and LF.
-func escapeGitHubData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
+func escapeGitHubData(s string) string { return githubData.Replace(s) }
 
 // escapeGitHubProperty escapes a workflow command's property value: as data, plus ':' and ','.
-func escapeGitHubProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
+func escapeGitHubProperty(s string) string { return githubProperty.Replace(s) }

@@ -115,62 +115,58 @@ var classTitles = map[Class]string{Breaking: "Breaking", ReadTolerant: "Read-tol
 const findingTableHead = "| | where | rule | change |\n|---|---|---|---|\n"
 
 // classSection writes one class's heading, its first findings and the rest collapsed.
+// Entries are rendered only while they fit, so a huge report costs no more than the
+// summary it produces.
 func (md *mdDoc) classSection(c Class, fs []Finding) {
 	if len(fs) == 0 {
 		return
 	}
-	entries := make([]mdEntry, len(fs))
-	for i, f := range fs {
-		entries[i] = md.entry(f, c >= ReadTolerant)
-	}
 	name := c.String()
+	unsafe := c >= ReadTolerant
 	heading := fmt.Sprintf("\n### %s (%d)\n\n", classTitles[c], len(fs))
-	open := entries[:min(markdownOpen, len(entries))]
-	rest := entries[len(open):]
-	if !md.fits(len(heading) + len(findingTableHead) + entryLen(open[:1])) {
-		md.omit(name, len(entries))
+	if md.cut || !md.fits(len(heading)+len(findingTableHead)+entryLen(md.entry(fs[0], unsafe))) {
+		md.omit(name, len(fs))
 		return
 	}
+	open, rest := fs[:min(markdownOpen, len(fs))], fs[min(markdownOpen, len(fs)):]
 	md.b.WriteString(heading)
-	md.group(name, open, "")
+	md.group(name, open, unsafe, "")
 	if len(rest) > 0 {
-		md.group(name, rest, fmt.Sprintf("%d more %s finding%s", len(rest), name, pluralS(len(rest))))
+		md.group(name, rest, unsafe, fmt.Sprintf("%d more %s finding%s", len(rest), name, pluralS(len(rest))))
 	}
 }
 
-// group writes entries as a table followed by their safe sequences, inside a <details>
-// block when summary is set. It writes as many entries as fit and counts the rest.
-func (md *mdDoc) group(name string, entries []mdEntry, summary string) {
+// group writes findings as a table followed by their safe sequences, inside a <details>
+// block when summary is set. It writes as many as fit and counts the rest.
+func (md *mdDoc) group(name string, fs []Finding, unsafe bool, summary string) {
 	if md.cut {
-		md.omit(name, len(entries))
+		md.omit(name, len(fs))
 		return
 	}
-	overhead := len(findingTableHead) + len("\nSafe sequences:\n\n")
+	used := len(findingTableHead) + len("\nSafe sequences:\n\n")
 	if summary != "" {
-		overhead += len("\n<details>\n<summary></summary>\n\n\n</details>\n") + len(summary)
+		used += len("\n<details>\n<summary></summary>\n\n\n</details>\n") + len(summary)
 	}
-	n := 0
-	used := overhead
-	for _, e := range entries {
-		if !md.fits(used + len(e.row) + len(e.steps)) {
+	var entries []mdEntry
+	for _, f := range fs {
+		e := md.entry(f, unsafe)
+		if !md.fits(used + entryLen(e)) {
 			break
 		}
-		used += len(e.row) + len(e.steps)
-		n++
+		used += entryLen(e)
+		entries = append(entries, e)
 	}
-	if n == 0 {
-		md.omit(name, len(entries))
+	md.omit(name, len(fs)-len(entries))
+	if len(entries) == 0 {
 		return
 	}
 	if summary != "" {
 		fmt.Fprintf(&md.b, "\n<details>\n<summary>%s</summary>\n\n", summary)
 	}
 	md.b.WriteString(findingTableHead)
-	for _, e := range entries[:n] {
-		md.b.WriteString(e.row)
-	}
 	var steps strings.Builder
-	for _, e := range entries[:n] {
+	for _, e := range entries {
+		md.b.WriteString(e.row)
 		steps.WriteString(e.steps)
 	}
 	if steps.Len() > 0 {
@@ -180,7 +176,6 @@ func (md *mdDoc) group(name string, entries []mdEntry, summary string) {
 	if summary != "" {
 		md.b.WriteString("\n</details>\n")
 	}
-	md.omit(name, len(entries)-n)
 }
 
 // fits reports whether n more bytes stay within the budget, and marks the document cut
@@ -201,13 +196,7 @@ func (md *mdDoc) omit(name string, n int) {
 	}
 }
 
-func entryLen(es []mdEntry) int {
-	n := 0
-	for _, e := range es {
-		n += len(e.row) + len(e.steps)
-	}
-	return n
-}
+func entryLen(e mdEntry) int { return len(e.row) + len(e.steps) }
 
 // entry renders one finding. unsafe adds its safe sequence: the finding's own advice, or
 // the safe alternative its rule declares when the engine gave none.
