@@ -15,8 +15,23 @@ type EncodeOptions struct {
 	// paths of findings so that a path can be opened or annotated; json keeps paths
 	// relative, as its contract says.
 	OldName, NewName string
-	// Policy decides which findings the text and github formats mark as failing.
+	// Policy decides which findings the formats mark as failing: text's [fails], github's
+	// and SARIF's error level, JUnit's failures.
 	Policy Policy
+	// ToolVersion is the compatcheck version that SARIF records as tool.driver.version and
+	// the markdown summary names in its footer. Empty means the version the build
+	// information of the running binary gives, when it has one.
+	ToolVersion string
+	// FullReport says where the complete report is (a file written beside, or a URL), for
+	// the formats that show only part of it: github annotations past GitHub's per-step
+	// limit, and a markdown summary past GitHub's comment size. Empty, they say how to get it.
+	FullReport string
+	// Color asks the text format for ANSI colours. No other format ever writes escape
+	// codes, whatever this says.
+	Color bool
+	// Quiet makes the text format print only the findings that fail the policy and the
+	// verdict line, and nothing at all when nothing fails. Other formats are always complete.
+	Quiet bool
 }
 
 // displayPos returns the finding's shown position with its path joined to the side's name.
@@ -26,10 +41,16 @@ func (o EncodeOptions) displayPos(f Finding) Position {
 	if f.New == nil {
 		base = o.OldName
 	}
-	if base != "" && base != "." && p.File != "" {
-		p.File = path.Join(base, p.File)
-	}
+	p.File = sidePath(base, p.File)
 	return p
+}
+
+// sidePath joins a path relative to one side's root to that side's name, as displayPos does.
+func sidePath(base, file string) string {
+	if base != "" && base != "." && file != "" {
+		return path.Join(base, file)
+	}
+	return file
 }
 
 // Encoder writes a report in one output format.

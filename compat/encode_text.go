@@ -20,6 +20,13 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 	// Group by the path shown, which differs between an old and a new file of the same
 	// relative name; within a file the report's canonical order is kept.
 	findings := slices.Clone(r.Findings)
+	if opts.Quiet {
+		findings = r.Failures(opts.Policy)
+		if len(findings) == 0 {
+			return nil
+		}
+	}
+	c := painter(opts.Color)
 	slices.SortStableFunc(findings, func(a, b Finding) int {
 		return strings.Compare(opts.displayPos(a).File, opts.displayPos(b).File)
 	})
@@ -34,7 +41,7 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 			if name == "" {
 				name = "(no file)"
 			}
-			fmt.Fprintln(bw, name)
+			fmt.Fprintln(bw, c.paint(sgrBold, name))
 			lastFile = p.File
 		}
 		loc := ""
@@ -46,11 +53,12 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 			mark = " (undecided)"
 		}
 		if f.Suppressed != "" {
-			mark += " (ignored: " + oneLine(f.Suppressed) + ")"
+			mark += c.paint(sgrDim, " (ignored: "+oneLine(f.Suppressed)+")")
 		} else if opts.Policy.Fails(f) {
-			mark += " [fails]"
+			mark += c.paint(sgrFails, " [fails]")
 		}
-		fmt.Fprintf(bw, "  %-7s %-13s %s %s: %s%s\n", loc, f.Class(), f.Rule, f.Subject, oneLine(f.Message), mark)
+		class := fmt.Sprintf("%-13s", f.Class())
+		fmt.Fprintf(bw, "  %-7s %s %s %s: %s%s\n", loc, c.paint(classSGR(f.Class()), class), f.Rule, f.Subject, oneLine(f.Message), mark)
 		if len(f.Operations) > 0 {
 			ops := make([]string, 0, maxTextOperations)
 			for i, op := range f.Operations {
@@ -94,22 +102,56 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 			}
 		}
 	}
-	if len(r.Findings) > 0 {
+	if len(findings) > 0 {
 		fmt.Fprintln(bw)
 	}
-	for _, d := range r.Unused {
+	unused := r.Unused
+	if opts.Quiet {
+		unused = nil
+	}
+	for _, d := range unused {
 		p := d.Pos
 		if opts.NewName != "" && opts.NewName != "." && p.File != "" {
 			p.File = path.Join(opts.NewName, p.File)
 		}
 		fmt.Fprintf(bw, "%s: unused ignore of %s (%s): nothing it names was found; remove it\n", p, d.Rule, oneLine(d.Reason))
 	}
-	if len(r.Unused) > 0 {
+	if len(unused) > 0 {
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintf(bw, "verdict: %s (%d breaking, %d read-tolerant, %d additive)\n",
-		r.Verdict(), r.Count(Breaking), r.Count(ReadTolerant), r.Count(Additive))
+	fmt.Fprintf(bw, "%s (%d breaking, %d read-tolerant, %d additive)\n",
+		c.paint(classSGR(r.Verdict()), "verdict: "+r.Verdict().String()), r.Count(Breaking), r.Count(ReadTolerant), r.Count(Additive))
 	return bw.Flush()
+}
+
+// SGR parameters of the text format's colours: the class names in the colours of a
+// traffic light, failing marks in bold red, file names in bold, ignored findings dim.
+const (
+	sgrBold  = "1"
+	sgrDim   = "2"
+	sgrFails = "1;31"
+)
+
+func classSGR(c Class) string {
+	switch c {
+	case Breaking:
+		return "31"
+	case ReadTolerant:
+		return "33"
+	case Additive:
+		return "32"
+	}
+	return ""
+}
+
+// painter wraps text in ANSI SGR sequences when colour is on, and leaves it alone when off.
+type painter bool
+
+func (p painter) paint(sgr, s string) string {
+	if !p || sgr == "" {
+		return s
+	}
+	return "\x1b[" + sgr + "m" + s + "\x1b[0m"
 }
 
 func oneLine(s string) string {

@@ -47,7 +47,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (status i
 	if len(args) > 0 && args[0] == "rules" {
 		return fail(stderr, runRules(args[1:], stdout))
 	}
-	status, err := runCompare(ctx, args, stdout)
+	if len(args) > 0 && args[0] == "completion" {
+		return fail(stderr, runCompletion(args[1:], stdout))
+	}
+	status, err := runCompare(ctx, args, stdout, stderr)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -79,6 +82,9 @@ type compareFlags struct {
 	audience, schemaModel            string
 	pgVersion                        int
 	failOnHazard, protoFull, version bool
+	outputs                          []string
+	color                            string
+	quiet                            bool
 }
 
 func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
@@ -99,6 +105,9 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.schemaModel, "schema-model", "produce-accept", "JSON Schema and OpenAPI schemas: produce-accept or strict")
 	fs.IntVar(&f.pgVersion, "pg-version", 16, fmt.Sprintf("SQL: PostgreSQL major version (%d to %d) that decides lock and rewrite hazards", sqlmigrate.MinPGVersion, sqlmigrate.MaxPGVersion))
 	fs.BoolVar(&f.failOnHazard, "fail-on-hazard", false, "SQL: also exit 1 when a finding carries a lock or rewrite hazard")
+	fs.StringArrayVar(&f.outputs, "output", nil, "also write the report as FORMAT=FILE (repeatable; FILE - is standard output)")
+	fs.StringVar(&f.color, "color", "auto", "colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "text on standard output: print nothing when nothing fails, else only the failing findings and the verdict")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.SortFlags = false
 	return fs, f
@@ -149,11 +158,11 @@ func (f *compareFlags) options() (compatcheck.Options, compat.Policy, error) {
 	return opts, policy, nil
 }
 
-func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (status int, err error) {
 	fs, f := newCompareFlagSet()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n\nFlags:\n%s", fs.FlagUsages())
+			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n  compatcheck completion bash|zsh|fish\n\nFlags:\n%s", fs.FlagUsages())
 			return exitOK, nil
 		}
 		return exitBadArgs, usageError{err.Error()}
@@ -166,8 +175,13 @@ func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, erro
 	if err != nil {
 		return exitBadArgs, err
 	}
-	if !hasFormat(f.format) {
-		return exitBadArgs, usageError{fmt.Sprintf("--format: unknown format %q (want one of %s)", f.format, strings.Join(compat.Formats(), ", "))}
+	targets, err := parseOutputs(f.format, fs.Changed("format"), f.outputs)
+	if err != nil {
+		return exitBadArgs, err
+	}
+	color, err := colorMode(f.color, isTerminal(stdout), os.Getenv)
+	if err != nil {
+		return exitBadArgs, err
 	}
 	paths := fs.Args()
 	switch {
@@ -184,7 +198,26 @@ func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, erro
 			return exitBadArgs, err
 		}
 	}
+	if err := openOutputs(targets); err != nil {
+		discardOutputs(targets)
+		return exitBadArgs, err
+	}
+	defer func() {
+		if status == exitBadArgs {
+			discardOutputs(targets)
+		}
+	}()
+	var progressTo io.Writer
+	if progressWanted(isTerminal(stderr), f.quiet, os.Getenv) {
+		progressTo = stderr
+	}
+	prog := startProgress(progressTo, progressDelay, progressEvery)
+	prog.set(fmt.Sprintf("comparing %d versions with %s", len(sources)-1, sources[len(sources)-1].Describe()))
+	if len(sources) == 2 {
+		prog.set(fmt.Sprintf("comparing %s with %s", sources[0].Describe(), sources[1].Describe()))
+	}
 	report, err := compareVersions(ctx, sources, opts)
+	prog.stop()
 	if err != nil {
 		return exitBadArgs, err
 	}
@@ -194,7 +227,8 @@ func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, erro
 		// old-side paths stay relative.
 		enc.OldName = ""
 	}
-	if err := compat.Encode(stdout, report, f.format, enc); err != nil {
+	enc.ToolVersion = version()
+	if err := writeOutputs(stdout, targets, report, enc, color, f.quiet, os.Getenv); err != nil {
 		return exitBadArgs, err
 	}
 	if len(report.Failures(policy)) > 0 {
@@ -249,13 +283,19 @@ func version() string {
 	return "(devel)"
 }
 
-// runRules prints the rule registry: as a table, as JSON, or as the Markdown reference.
-func runRules(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("compatcheck rules", flag.ContinueOnError)
+// newRulesFlagSet defines the flags of compatcheck rules.
+func newRulesFlagSet() (fs *flag.FlagSet, format, kind *string) {
+	fs = flag.NewFlagSet("compatcheck rules", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	format := fs.String("format", "text", "text, json or markdown")
-	kind := fs.String("kind", "", "only the rules of this kind")
+	format = fs.String("format", "text", "text, json or markdown")
+	kind = fs.String("kind", "", "only the rules of this kind")
+	return fs, format, kind
+}
+
+// runRules prints the rule registry: as a table, as JSON, or as the Markdown reference.
+func runRules(args []string, stdout io.Writer) error {
+	fs, format, kind := newRulesFlagSet()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(stdout, "Usage:\n  compatcheck rules [flags]\n\nFlags:\n%s", fs.FlagUsages())

@@ -6,6 +6,7 @@
 //
 //	compatcheck [flags] OLD NEW
 //	compatcheck rules [--format text|json|markdown]
+//	compatcheck completion bash|zsh|fish
 //
 // Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when the inputs
 // or flags could not be used (one line on stderr says what and where). See docs/cli.md.

@@ -6,9 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/compattest/consumers"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,6 +31,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
+		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"valid": validCmd},
 		Setup: func(env *testscript.Env) error {
 			// The demo contracts of the README's quick start, so scripts can run it.
 			env.Setenv("DEMO", mustAbs(t, filepath.Join("..", "..", "testdata", "demo")))
@@ -35,6 +39,35 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// validCmd is the script command "valid FORMAT FILE": FILE must be what the format's
+// consumer accepts (the consumers package's checks: the SARIF and GitLab schemas, a JUnit reader,
+// a CommonMark renderer within GitHub's comment limit).
+func validCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: valid sarif|junit|gitlab|markdown FILE")
+	}
+	data := []byte(ts.ReadFile(args[1]))
+	var err error
+	switch args[0] {
+	case "sarif":
+		err = consumers.ValidateSARIF(data)
+	case "gitlab":
+		err = consumers.ValidateGitLab(data)
+	case "junit":
+		_, err = consumers.ValidateJUnit(data)
+	case "markdown":
+		_, err = consumers.ValidateMarkdown(data)
+	default:
+		ts.Fatalf("valid: unknown format %q", args[0])
+	}
+	switch {
+	case err != nil && !neg:
+		ts.Fatalf("%s is not valid %s: %v", args[1], args[0], err)
+	case err == nil && neg:
+		ts.Fatalf("%s is valid %s", args[1], args[0])
+	}
 }
 
 func mustAbs(t *testing.T, p string) string {
@@ -94,6 +127,40 @@ func TestEveryRuleHasGolden(t *testing.T) {
 	for _, r := range compat.Rules() {
 		assert.True(t, seen[r.ID], "rule %s (%s) appears in no golden report", r.ID, r.Kind)
 	}
+}
+
+// TestRuleURLAnchors checks that the helpUri of SARIF rules and the links of the markdown
+// summary land on the rule's heading in docs/rules.md: the anchor GitHub gives a heading
+// is its text lower-cased, with spaces as hyphens and other punctuation but - and _ dropped.
+func TestRuleURLAnchors(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "rules.md"))
+	require.NoError(t, err)
+	anchors := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if heading, ok := strings.CutPrefix(line, "### "); ok {
+			anchors[githubAnchor(heading)] = true
+		}
+	}
+	for _, r := range compat.Rules() {
+		url := compat.RuleURL(r.ID)
+		_, fragment, ok := strings.Cut(url, "#")
+		require.True(t, ok, url)
+		assert.True(t, strings.HasPrefix(url, "https://github.com/compatcheck/compatcheck/blob/main/docs/rules.md#"), url)
+		assert.True(t, anchors[fragment], "%s: no heading of docs/rules.md has the anchor #%s", r.ID, fragment)
+	}
+}
+
+func githubAnchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 var goldenRule = regexp.MustCompile(`"rule": "([A-Z0-9_]+)"`)
