@@ -1,6 +1,7 @@
 package sqlmigrate
 
 import (
+	"fmt"
 	"path"
 	"regexp"
 	"strconv"
@@ -57,9 +58,30 @@ var (
 // maxVersionDigits bounds a version segment so it fits in a uint64.
 const maxVersionDigits = 19
 
-// loadMigrations reads, splits and checks every migration of src. Parsing is left to
-// the caller, which parses only the migrations the comparison needs (see relevance.go).
-func loadMigrations(src compat.Source) (Layout, []*migration, error) {
+// directoryLayouts are the layouts a directory can have, which Options.Layout may name.
+var directoryLayouts = []Layout{LayoutGolangMigrate, LayoutGoose, LayoutFlyway, LayoutDbmate, LayoutDirectory, LayoutNumbered}
+
+// Layouts returns the names of the layouts [Options.Layout] accepts.
+func Layouts() []Layout { return append([]Layout(nil), directoryLayouts...) }
+
+// ParseLayout reads a layout name for [Options.Layout].
+func ParseLayout(s string) (Layout, error) {
+	for _, l := range directoryLayouts {
+		if string(l) == s {
+			return l, nil
+		}
+	}
+	names := make([]string, len(directoryLayouts))
+	for i, l := range directoryLayouts {
+		names[i] = string(l)
+	}
+	return "", fmt.Errorf("unknown migration layout %q (want one of %s)", s, strings.Join(names, ", "))
+}
+
+// loadMigrations reads, splits and checks every migration of src, in the forced layout
+// when one is given and src is a directory. Parsing is left to the caller, which parses
+// only the migrations the comparison needs (see relevance.go).
+func loadMigrations(src compat.Source, forced Layout) (Layout, []*migration, error) {
 	files, err := src.Files(".sql")
 	if err != nil {
 		return "", nil, err
@@ -86,6 +108,9 @@ func loadMigrations(src compat.Source) (Layout, []*migration, error) {
 	layout := LayoutSingleFile
 	if src.IsDir() {
 		layout = detectLayout(files, raws)
+		if forced != "" {
+			layout = forced
+		}
 	}
 	var out []*migration
 	seen := map[string]string{}
