@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (status i
 	if len(args) > 0 && args[0] == "rules" {
 		return fail(stderr, runRules(args[1:], stdout))
 	}
-	status, err := runCompare(ctx, args, stdout)
+	status, err := runCompare(ctx, args, stdout, stderr)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -75,9 +75,13 @@ func fail(stderr io.Writer, err error) int {
 type compareFlags struct {
 	format, failOn, kind, require    string
 	protoEncoding, protoJSONReaders  string
-	audience, schemaModel            string
+	audience, schemaModel, sqlLayout string
 	pgVersion                        int
 	failOnHazard, protoFull, version bool
+	// The configuration run (contracts.go).
+	config, base string
+	excludes     []string
+	verbose      bool
 }
 
 func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
@@ -97,7 +101,12 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.audience, "audience", "public", "OpenAPI: public (clients cannot be upgraded first) or internal")
 	fs.StringVar(&f.schemaModel, "schema-model", "produce-accept", "JSON Schema and OpenAPI schemas: produce-accept or strict")
 	fs.IntVar(&f.pgVersion, "pg-version", 16, "SQL: PostgreSQL major version (11 to 17) that decides lock and rewrite hazards")
+	fs.StringVar(&f.sqlLayout, "sql-layout", "", "SQL: the layout of the migrations instead of the detected one: golang-migrate, goose, flyway, dbmate, directory or numbered")
 	fs.BoolVar(&f.failOnHazard, "fail-on-hazard", false, "SQL: also exit 1 when a finding carries a lock or rewrite hazard")
+	fs.StringArrayVar(&f.excludes, "exclude", nil, "leave out paths matching this glob (repeatable), such as examples/** or package.json")
+	fs.StringVar(&f.config, "config", "", "the configuration file, instead of the compatcheck.yaml found from here up to the repository root")
+	fs.StringVar(&f.base, "base", "", "with a configuration: the directory holding the base version of the repository, to compare every contract with")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "say on stderr which configuration and which versions of each contract are compared")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.SortFlags = false
 	return fs, f
@@ -145,14 +154,27 @@ func (f *compareFlags) options() (compatcheck.Options, compat.Policy, error) {
 		return opts, policy, usageError{fmt.Sprintf("--pg-version: %d is not supported (want 11 to 17)", f.pgVersion)}
 	}
 	opts.SQL.PGVersion = f.pgVersion
+	if f.sqlLayout != "" {
+		if opts.SQL.Layout, err = compatcheck.ParseSQLLayout(f.sqlLayout); err != nil {
+			return opts, policy, usageError{"--sql-layout: " + err.Error()}
+		}
+	}
+	for _, g := range f.excludes {
+		if err := compat.ValidateExclude(g); err != nil {
+			return opts, policy, usageError{"--exclude: " + err.Error()}
+		}
+	}
+	if opts.OpenAPI.Now, err = today(); err != nil {
+		return opts, policy, err
+	}
 	return opts, policy, nil
 }
 
-func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs, f := newCompareFlagSet()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n\nFlags:\n%s", fs.FlagUsages())
+			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck [flags] --base DIR        (every contract of compatcheck.yaml)\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n\nFlags:\n%s", fs.FlagUsages())
 			return exitOK, nil
 		}
 		return exitBadArgs, usageError{err.Error()}
@@ -169,6 +191,15 @@ func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, erro
 		return exitBadArgs, usageError{fmt.Sprintf("--format: unknown format %q (want one of %s)", f.format, strings.Join(compat.Formats(), ", "))}
 	}
 	paths := fs.Args()
+	if len(paths) == 0 {
+		return runContracts(ctx, fs, f, opts, policy, stdout, stderr)
+	}
+	if err := plainOnly(fs); err != nil {
+		return exitBadArgs, err
+	}
+	if f.verbose {
+		fmt.Fprintln(stderr, "compatcheck: OLD and NEW given: comparing them with the flags alone, no configuration is read")
+	}
 	switch {
 	case len(paths) == 2:
 	case len(paths) > 2 && policy.Require.Transitive:
@@ -182,6 +213,7 @@ func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, erro
 		if sources[i], err = compat.OpenPath(p); err != nil {
 			return exitBadArgs, err
 		}
+		sources[i].Exclude = f.excludes
 	}
 	report, err := compareVersions(ctx, sources, opts)
 	if err != nil {
@@ -196,7 +228,7 @@ func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, erro
 	if err := compat.Encode(stdout, report, f.format, enc); err != nil {
 		return exitBadArgs, err
 	}
-	if len(report.Failures(policy)) > 0 {
+	if report.Failed(policy) {
 		return exitFailed, nil
 	}
 	return exitOK, nil
