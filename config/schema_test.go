@@ -6,15 +6,13 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/internal/yamljson"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.yaml.in/yaml/v3"
 )
 
 const schemaFile = "compatcheck.schema.json"
@@ -93,7 +91,7 @@ func TestSchemaAgreesOnExamples(t *testing.T) {
 					return
 				}
 				// A document JSON cannot hold (a repeated key) is refused on the JSON side.
-				v, schemaErr := yamlToJSON(ex.data)
+				v, schemaErr := yamljson.Decode(ex.data)
 				if schemaErr == nil {
 					schemaErr = schema.Validate(v)
 				}
@@ -134,7 +132,7 @@ func TestSchemaAgreesOnOptionKinds(t *testing.T) {
 		for _, kind := range kinds {
 			data := fmt.Sprintf("version: 1\ncontracts:\n  - name: c\n    path: c\n    kind: %s\n    %s: %s\n", kind, f.key, value)
 			_, decErr := Parse("compatcheck.yaml", []byte(data))
-			v, err := yamlToJSON([]byte(data))
+			v, err := yamljson.Decode([]byte(data))
 			require.NoError(t, err)
 			schemaErr := schema.Validate(v)
 			applies := slices.Contains(f.kinds, kind)
@@ -142,96 +140,4 @@ func TestSchemaAgreesOnOptionKinds(t *testing.T) {
 			assert.Equal(t, applies, schemaErr == nil, "schema, %s on %s: %v", f.key, kind, schemaErr)
 		}
 	}
-}
-
-// yamlToJSON turns a YAML document into the values encoding/json would decode from the
-// same document written as JSON, which is what the schema judges. Dates stay strings,
-// as editors see them; repeated keys are refused, as JSON Schema tools refuse them.
-func yamlToJSON(data []byte) (any, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	if doc.Kind == 0 {
-		return nil, nil
-	}
-	return nodeToJSON(&doc)
-}
-
-func nodeToJSON(n *yaml.Node) (any, error) {
-	n = resolve(n)
-	switch n.Kind {
-	case yaml.DocumentNode:
-		return nodeToJSON(n.Content[0])
-	case yaml.MappingNode:
-		m := map[string]any{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			if _, dup := m[k]; dup {
-				return nil, fmt.Errorf("line %d: key %s repeated", n.Content[i].Line, k)
-			}
-			v, err := nodeToJSON(n.Content[i+1])
-			if err != nil {
-				return nil, err
-			}
-			m[k] = v
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		out := []any{}
-		for _, item := range n.Content {
-			v, err := nodeToJSON(item)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	}
-	switch n.ShortTag() {
-	case "!!null":
-		return nil, nil
-	case "!!bool":
-		return strconv.ParseBool(strings.ToLower(n.Value))
-	case "!!int":
-		i, err := strconv.ParseInt(n.Value, 0, 64)
-		return json.Number(strconv.FormatInt(i, 10)), err
-	case "!!float":
-		return json.Number(n.Value), nil
-	}
-	return n.Value, nil
-}
-
-// TestSchemaEnumsMatchDecoder checks that every enumerated key accepts the same values in
-// the schema as in the decoder.
-func TestSchemaEnumsMatchDecoder(t *testing.T) {
-	s := schemaJSON(t)
-	defs := s["$defs"].(map[string]any)
-	check := func(where string, props map[string]any, key string, values []string) {
-		t.Helper()
-		prop, ok := props[key].(map[string]any)
-		require.True(t, ok, "%s.%s not in the schema", where, key)
-		var enum []string
-		for _, v := range prop["enum"].([]any) {
-			enum = append(enum, v.(string))
-		}
-		assert.Equal(t, values, enum, "%s.%s", where, key)
-	}
-	n := 0
-	for _, f := range contractFields {
-		if f.values != nil {
-			check("contract", defs["contract"].(map[string]any)["properties"].(map[string]any), f.key, f.values)
-			n++
-		}
-	}
-	for _, f := range rulesFields {
-		if f.values != nil {
-			check("rules", defs["rules"].(map[string]any)["properties"].(map[string]any), f.key, f.values)
-			n++
-		}
-	}
-	assert.Equal(t, 6, n, "every enumerated key is checked")
-	// Classes in use and except.
-	classes := defs["selector"].(map[string]any)["anyOf"].([]any)[0].(map[string]any)["enum"].([]any)
-	assert.Equal(t, []any{compat.Breaking.String(), compat.ReadTolerant.String(), compat.Additive.String()}, classes)
 }
