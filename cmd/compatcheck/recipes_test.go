@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/compatcheck/compatcheck/internal/yamljson"
-	"github.com/santhosh-tekuri/jsonschema/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
@@ -138,19 +139,11 @@ func TestRecipesMatchTheirSchemas(t *testing.T) {
 	// SchemaStore's pre-commit-config.json is left out: its repo pattern uses an
 	// ECMA-262 lookahead that Go's regexp, and so the validator, cannot compile. The
 	// hook IDs are checked above instead.
-	for name, doc := range map[string]string{"github-workflow.json": workflow} {
-		data, err := os.ReadFile(filepath.Join(store, name))
-		if err != nil {
-			t.Skipf("SchemaStore corpus not found (%v)", err)
-		}
-		c := jsonschema.NewCompiler()
-		require.NoError(t, c.AddResource(name, bytes.NewReader(data)))
-		s, err := c.Compile(name)
-		require.NoError(t, err)
-		v, err := yamljson.Decode([]byte(doc))
-		require.NoError(t, err)
-		assert.NoError(t, s.Validate(v), "the README's recipe against %s", name)
+	err = yamljson.Validate(filepath.Join(store, "github-workflow.json"), []byte(workflow))
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("SchemaStore corpus not found (%v)", err)
 	}
+	assert.NoError(t, err, "the README's GitHub workflow against github-workflow.json")
 }
 
 // TestRepositoryConfig runs this repository's own compatcheck.yaml, which the workflow

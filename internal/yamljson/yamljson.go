@@ -4,11 +4,15 @@
 package yamljson
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/santhosh-tekuri/jsonschema/v5"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -71,4 +75,28 @@ func nodeToJSON(n *yaml.Node) (any, error) {
 		return json.Number(n.Value), nil
 	}
 	return n.Value, nil
+}
+
+// Validate validates the YAML document doc against the JSON Schema in the file
+// schemaFile (a SchemaStore schema, say). It returns the validation error, or an error
+// wrapping fs.ErrNotExist when the schema file is absent, so that tests can skip.
+func Validate(schemaFile string, doc []byte) error {
+	data, err := os.ReadFile(schemaFile)
+	if err != nil {
+		return err
+	}
+	c := jsonschema.NewCompiler()
+	name := filepath.Base(schemaFile)
+	if err := c.AddResource(name, bytes.NewReader(data)); err != nil {
+		return err
+	}
+	s, err := c.Compile(name)
+	if err != nil {
+		return fmt.Errorf("compiling %s: %w", schemaFile, err)
+	}
+	v, err := Decode(doc)
+	if err != nil {
+		return err
+	}
+	return s.Validate(v)
 }

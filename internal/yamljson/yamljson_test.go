@@ -2,6 +2,10 @@ package yamljson
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -20,5 +24,21 @@ func TestDecode(t *testing.T) {
 	}
 	if v, err := Decode([]byte("# nothing\n")); err != nil || v != nil {
 		t.Errorf("an empty document is nil, got %v, %v", v, err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	schema := filepath.Join(t.TempDir(), "s.json")
+	if err := os.WriteFile(schema, []byte(`{"type": "object", "required": ["on"], "properties": {"on": {"type": "string"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate(schema, []byte("on: push\n")); err != nil {
+		t.Errorf("valid document refused: %v", err)
+	}
+	if err := Validate(schema, []byte("on: [push]\n")); err == nil {
+		t.Error("a list where the schema wants a string must be refused")
+	}
+	if err := Validate(filepath.Join(t.TempDir(), "none.json"), nil); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing schema must be fs.ErrNotExist, got %v", err)
 	}
 }
