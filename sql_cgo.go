@@ -14,6 +14,9 @@ import (
 // be compiled (see sql_nocgo.go).
 type SQLOptions = sqlmigrate.Options
 
+// SQLAvailable reports whether this build has the SQL engine: true with cgo.
+const SQLAvailable = true
+
 // SQLLayout names a layout of migration files, [sqlmigrate.Layout].
 type SQLLayout = sqlmigrate.Layout
 

@@ -18,6 +18,10 @@ type SQLOptions struct {
 	Layout SQLLayout
 }
 
+// SQLAvailable reports whether this build has the SQL engine: false without cgo, where
+// comparing SQL returns [ErrSQLNeedsCgo] and the SQL rules are not registered.
+const SQLAvailable = false
+
 // SQLLayout names a layout of migration files.
 type SQLLayout string
 

@@ -277,7 +277,7 @@ var ignoreFields = []field[Ignore]{
 			return err
 		}
 		if _, ok := compat.LookupRule(s); !ok {
-			return d.errorf(v, "rule: unknown rule %s (compatcheck rules lists them)", s)
+			return d.errorf(v, "rule: unknown rule %s (%s)", s, rulesHint())
 		}
 		ig.Rule = s
 		return nil
@@ -638,7 +638,7 @@ func (d *decoder) selectors(v *yaml.Node, key string, hazards bool) ([]Selector,
 			case !ok && strings.ToUpper(s) != s:
 				return nil, d.errorf(item, "%s: %q is neither a class (breaking, read-tolerant, additive) nor a rule ID", where, s)
 			case !ok:
-				return nil, d.errorf(item, "%s: unknown rule %s (compatcheck rules lists them)", where, s)
+				return nil, d.errorf(item, "%s: unknown rule %s (%s)", where, s, rulesHint())
 			case r.Hazard && !hazards:
 				return nil, d.errorf(item, "%s: %s is a hazard, reported beside findings rather than as one; it can be dropped with except, not selected with use", where, s)
 			}
@@ -647,6 +647,15 @@ func (d *decoder) selectors(v *yaml.Node, key string, hazards bool) ([]Selector,
 		out = append(out, sel)
 	}
 	return out, nil
+}
+
+// rulesHint says where the rule IDs are listed, and, in a build without the SQL engine,
+// that its rules are unknown to this build rather than to compatcheck.
+func rulesHint() string {
+	if !compatcheck.SQLAvailable {
+		return "compatcheck rules lists them; this compatcheck was built without cgo and does not know the SQL engine's rules"
+	}
+	return "compatcheck rules lists them"
 }
 
 // cleanPath checks a contract path and returns it cleaned, or says what is wrong.

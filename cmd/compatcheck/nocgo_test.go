@@ -77,4 +77,19 @@ func TestBuildWithoutCgo(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Empty(t, stdout)
 	assert.Equal(t, "compatcheck: this compatcheck was built without cgo; the SQL engine needs the C parser: rebuild with CGO_ENABLED=1 and a C compiler\n", stderr)
+
+	// A configuration of protobuf contracts runs; one that names a SQL rule says why
+	// this build does not know it.
+	repo := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(repo, "proto"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(repo, "proto", "a.proto"), []byte("syntax = \"proto3\";\npackage p;\nmessage M { string a = 1; }\n"), 0o644))
+	cfg := filepath.Join(repo, "compatcheck.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("version: 1\ncontracts: [{name: shop, path: proto}]\n"), 0o644))
+	stdout, stderr, code = run("--config", cfg, "--base", repo)
+	assert.Equal(t, 0, code, stderr)
+	assert.Equal(t, "verdict: none (0 breaking, 0 read-tolerant, 0 additive)\n", stdout)
+	require.NoError(t, os.WriteFile(cfg, []byte("version: 1\ncontracts: [{name: shop, path: proto}]\nrules:\n  except: [COLUMN_DROPPED]\n"), 0o644))
+	_, stderr, code = run("--config", cfg, "--base", repo)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "unknown rule COLUMN_DROPPED (compatcheck rules lists them; this compatcheck was built without cgo and does not know the SQL engine's rules)")
 }
