@@ -53,6 +53,15 @@ func sidePath(base, file string) string {
 	return file
 }
 
+// directivePos returns where an ignore directive is written, joined to NEW's name: inline
+// directives are in NEW, and a configuration's entries are relative to the root that NEW
+// names in a run over configured contracts.
+func (o EncodeOptions) directivePos(d Directive) Position {
+	p := d.Pos
+	p.File = sidePath(o.NewName, p.File)
+	return p
+}
+
 // Encoder writes a report in one output format.
 type Encoder func(w io.Writer, r *Report, opts EncodeOptions) error
 

@@ -108,6 +108,13 @@ func encodeGitHub(w io.Writer, r *Report, opts EncodeOptions) error {
 			fmt.Fprintln(bw, a.plain)
 		}
 	}
+	// An expired ignore fails the run; without an annotation the failure would have no
+	// visible cause.
+	for _, d := range r.Expired {
+		p := opts.directivePos(d)
+		fmt.Fprintf(bw, "::error file=%s,line=%d,col=%d,title=%s::%s\n", escapeGitHubProperty(p.File), p.Line, p.Column,
+			escapeGitHubProperty("expired ignore of "+d.Rule), escapeGitHubData(d.ExpiredMessage()))
+	}
 	return bw.Flush()
 }
 

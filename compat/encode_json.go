@@ -12,6 +12,7 @@ type jsonReport struct {
 	Verdict  Class         `json:"verdict"`
 	Findings []jsonFinding `json:"findings"`
 	Unused   []Directive   `json:"unused_ignores,omitempty"`
+	Expired  []Directive   `json:"expired_ignores,omitempty"`
 }
 
 type jsonFinding struct {
@@ -20,6 +21,7 @@ type jsonFinding struct {
 	Backward   bool            `json:"backward"`
 	Forward    bool            `json:"forward"`
 	Kind       Kind            `json:"kind"`
+	Contract   string          `json:"contract,omitempty"`
 	Subject    string          `json:"subject"`
 	Message    string          `json:"message"`
 	Old        *Position       `json:"old,omitempty"`
@@ -39,11 +41,11 @@ type jsonFinding struct {
 // '<', '>' and '&' are written as they are: reports quote protobuf types such as
 // map<string, int32>, and nothing renders them as HTML.
 func (r *Report) MarshalJSON() ([]byte, error) {
-	out := jsonReport{Verdict: r.Verdict(), Findings: make([]jsonFinding, 0, len(r.Findings)), Unused: r.Unused}
+	out := jsonReport{Verdict: r.Verdict(), Findings: make([]jsonFinding, 0, len(r.Findings)), Unused: r.Unused, Expired: r.Expired}
 	for _, f := range r.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Class: f.Class(), Backward: f.Backward, Forward: f.Forward,
-			Kind: f.Kind, Subject: f.Subject, Message: f.Message, Old: f.Old, New: f.New,
+			Kind: f.Kind, Contract: f.Contract, Subject: f.Subject, Message: f.Message, Old: f.Old, New: f.New,
 			ReadersLag: f.ReadersLag, Undecided: f.Undecided, Release: f.Release, Writable: f.WritableFrom, Operations: f.Operations, Hazards: f.Hazards,
 			Witness: f.Witness, Advice: f.Advice, Suppressed: f.Suppressed,
 		})

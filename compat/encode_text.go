@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"path"
 	"slices"
 	"strings"
 )
@@ -110,13 +109,16 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 		unused = nil
 	}
 	for _, d := range unused {
-		p := d.Pos
-		if opts.NewName != "" && opts.NewName != "." && p.File != "" {
-			p.File = path.Join(opts.NewName, p.File)
-		}
+		p := opts.directivePos(d)
 		fmt.Fprintf(bw, "%s: unused ignore of %s (%s): nothing it names was found; remove it\n", p, d.Rule, oneLine(d.Reason))
 	}
 	if len(unused) > 0 {
+		fmt.Fprintln(bw)
+	}
+	for _, d := range r.Expired {
+		fmt.Fprintf(bw, "%s: %s [fails]\n", opts.directivePos(d), d.ExpiredMessage())
+	}
+	if len(r.Expired) > 0 {
 		fmt.Fprintln(bw)
 	}
 	fmt.Fprintf(bw, "%s (%d breaking, %d read-tolerant, %d additive)\n",

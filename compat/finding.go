@@ -30,6 +30,11 @@ type Finding struct {
 	ReadersLag bool
 	// Kind is the format of the contract.
 	Kind Kind
+	// Contract names the configured contract the finding belongs to when one run checks
+	// several (the contracts of a compatcheck.yaml); empty for a plain comparison of two
+	// versions. Its positions are then relative to the repository root, not to the
+	// contract's own path.
+	Contract string
 	// Subject names what changed in the format's own terms: a fully qualified protobuf
 	// element, a JSON pointer, "METHOD /path" plus a pointer, or "table.column".
 	Subject string

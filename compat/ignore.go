@@ -22,8 +22,20 @@ type Directive struct {
 	// Reason is why the finding is acceptable. It is required: an ignore nobody can
 	// review later is a silent hole in the check.
 	Reason string `json:"reason"`
-	// Pos is where the directive is written, relative to the root of NEW.
+	// Pos is where the directive is written: for an inline directive, in a file of NEW,
+	// relative to its root; for an entry of a configuration file, in that file, relative
+	// to the directory holding it (the root the configuration's paths are relative to).
 	Pos Position `json:"position"`
+	// Expires is the last day (YYYY-MM-DD) on which the directive applies, when it has one.
+	// Only ignores in a configuration can expire.
+	Expires string `json:"expires,omitempty"`
+}
+
+// ExpiredMessage says that the directive expired and what to do, for the formats that
+// print expired ignores.
+func (d Directive) ExpiredMessage() string {
+	return fmt.Sprintf("ignore of %s (%s) expired on %s: it no longer suppresses anything; fix what it hid, or renew it with a new date and reason",
+		d.Rule, strings.Join(strings.Fields(d.Reason), " "), d.Expires)
 }
 
 // ParseDirective reads the text after DirectiveWord ("RULE reason…") as written in a file

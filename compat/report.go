@@ -13,6 +13,11 @@ type Report struct {
 	// matched no finding, so that stale ignores are seen and removed, as staticcheck
 	// reports stale lint directives. They change neither verdict nor exit status.
 	Unused []Directive
+	// Expired lists the ignores whose expiry date has passed. They suppress nothing, so
+	// the findings they named are reported as usual, and each one fails the run on its
+	// own (see [Report.Failed]): the time-boxed exception ran out, and someone has to
+	// renew it with a new reason or fix what it hid.
+	Expired []Directive
 }
 
 // NewReport returns a report holding findings in their canonical order.
@@ -31,6 +36,7 @@ func (r *Report) Merge(others ...*Report) {
 		if o != nil {
 			r.Findings = append(r.Findings, o.Findings...)
 			r.Unused = append(r.Unused, o.Unused...)
+			r.Expired = append(r.Expired, o.Expired...)
 		}
 	}
 	r.Sort()
@@ -45,18 +51,21 @@ func (r *Report) Sort() {
 	r.Findings = slices.CompactFunc(r.Findings, func(a, b Finding) bool {
 		return compareFindings(a, b) == 0 && a.Class() == b.Class()
 	})
-	slices.SortStableFunc(r.Unused, func(a, b Directive) int {
-		if c := cmp.Compare(a.Pos.File, b.Pos.File); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Pos.Line, b.Pos.Line); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Pos.Column, b.Pos.Column); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Rule, b.Rule)
-	})
+	slices.SortStableFunc(r.Unused, compareDirectives)
+	slices.SortStableFunc(r.Expired, compareDirectives)
+}
+
+func compareDirectives(a, b Directive) int {
+	if c := cmp.Compare(a.Pos.File, b.Pos.File); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Pos.Line, b.Pos.Line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Pos.Column, b.Pos.Column); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Rule, b.Rule)
 }
 
 func compareFindings(a, b Finding) int {
@@ -114,6 +123,10 @@ type Policy struct {
 	Require Requirement
 	// Hazards fails every finding that carries a hazard.
 	Hazards bool
+	// Contracts holds the policies of named contracts, for a configuration that sets
+	// fail-on per contract: a finding whose Contract has an entry here is judged by that
+	// entry alone.
+	Contracts map[string]Policy
 }
 
 // FailOn returns a Policy that fails on findings of class c or higher; FailOn(None)
@@ -132,6 +145,10 @@ func (p Policy) Fails(f Finding) bool {
 			return true
 		}
 	}
+	if cp, ok := p.Contracts[f.Contract]; ok && f.Contract != "" {
+		cp.Contracts = nil
+		return cp.Fails(f)
+	}
 	threshold := p.FailOn
 	if !p.failOnSet && threshold == None {
 		threshold = Breaking
@@ -143,6 +160,12 @@ func (p Policy) Fails(f Finding) bool {
 		return true
 	}
 	return p.Hazards && len(f.Hazards) > 0
+}
+
+// Failed reports whether the report fails the check under the policy, which is what the
+// command's exit status 1 means: a finding fails the policy, or an ignore has expired.
+func (r *Report) Failed(p Policy) bool {
+	return len(r.Expired) > 0 || len(r.Failures(p)) > 0
 }
 
 // Failures returns the findings that fail the policy, in report order.

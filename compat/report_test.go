@@ -81,3 +81,65 @@ func TestRejectedHazardFailsEveryPolicy(t *testing.T) {
 	assert.Contains(t, text.String(), "hazard STATEMENT_NOT_ALLOWED_IN_TRANSACTION (refused by the server): refused in a transaction")
 	assert.Contains(t, text.String(), "[fails]")
 }
+
+func TestPolicyPerContract(t *testing.T) {
+	readTolerant := Finding{Rule: "ENUM_VALUE_ADDED", Backward: true, Kind: KindProto, Contract: "events"}
+	breaking := Finding{Rule: "FIELD_NUMBER_CHANGED", Kind: KindProto, Contract: "api"}
+	plain := Finding{Rule: "ENUM_VALUE_ADDED", Backward: true, Kind: KindProto}
+	p := FailOn(Breaking)
+	p.Contracts = map[string]Policy{"events": FailOn(ReadTolerant), "api": FailOn(None)}
+	assert.True(t, p.Fails(readTolerant), "events fails on read-tolerant")
+	assert.False(t, p.Fails(breaking), "api fails on nothing")
+	assert.False(t, p.Fails(plain), "a finding of no contract takes the global policy")
+	other := readTolerant
+	other.Contract = "unlisted"
+	assert.False(t, p.Fails(other), "a contract without its own policy takes the global one")
+}
+
+func TestReportFailedOnExpiredIgnore(t *testing.T) {
+	r := NewReport(nil)
+	assert.False(t, r.Failed(Policy{}))
+	r.Expired = []Directive{{Rule: "FIELD_NUMBER_CHANGED", Reason: "migration window", Expires: "2025-01-31",
+		Pos: Position{File: "compatcheck.yaml", Line: 12, Column: 5}}}
+	assert.True(t, r.Failed(FailOn(None)), "an expired ignore fails whatever the threshold")
+	assert.Equal(t, None, r.Verdict(), "it is not a finding")
+
+	var text bytes.Buffer
+	require.NoError(t, Encode(&text, r, "text", EncodeOptions{NewName: "."}))
+	assert.Equal(t, "compatcheck.yaml:12:5: ignore of FIELD_NUMBER_CHANGED (migration window) expired on 2025-01-31: "+
+		"it no longer suppresses anything; fix what it hid, or renew it with a new date and reason [fails]\n\n"+
+		"verdict: none (0 breaking, 0 read-tolerant, 0 additive)\n", text.String())
+	var js bytes.Buffer
+	require.NoError(t, Encode(&js, r, "json", EncodeOptions{}))
+	assert.Contains(t, js.String(), `"expired_ignores": [
+    {
+      "rule": "FIELD_NUMBER_CHANGED",
+      "reason": "migration window",
+      "position": {
+        "file": "compatcheck.yaml",
+        "line": 12,
+        "column": 5
+      },
+      "expires": "2025-01-31"
+    }
+  ]`)
+	var gh bytes.Buffer
+	require.NoError(t, Encode(&gh, r, "github", EncodeOptions{NewName: "repo"}))
+	assert.Equal(t, "::error file=repo/compatcheck.yaml,line=12,col=5,title=expired ignore of FIELD_NUMBER_CHANGED::"+
+		"ignore of FIELD_NUMBER_CHANGED (migration window) expired on 2025-01-31: it no longer suppresses anything; "+
+		"fix what it hid, or renew it with a new date and reason\n", gh.String())
+}
+
+func TestContractInJSON(t *testing.T) {
+	r := NewReport([]Finding{{Rule: "FIELD_ADDED", Backward: true, Forward: true, Kind: KindProto, Contract: "shop",
+		Subject: "s.v1.M.f", Message: "field f added", New: Pos("proto/a.proto", 1, 1)}})
+	var js bytes.Buffer
+	require.NoError(t, Encode(&js, r, "json", EncodeOptions{}))
+	assert.Contains(t, js.String(), `"kind": "proto",
+      "contract": "shop",
+      "subject": "s.v1.M.f"`)
+	plain := NewReport(sampleFindings())
+	js.Reset()
+	require.NoError(t, Encode(&js, plain, "json", EncodeOptions{}))
+	assert.NotContains(t, js.String(), `"contract"`, "a plain comparison names no contract")
+}

@@ -3,12 +3,16 @@ package compat
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
 )
 
 // MaxFileSize bounds how many bytes an engine reads from one input file. Contracts larger
@@ -30,7 +34,21 @@ type Source struct {
 	// Name is how the user refers to the root of FS (the directory they passed). It only
 	// prefixes paths in error messages; positions inside findings stay relative to the root.
 	Name string
+	// Exclude lists globs of paths that are not part of the contract, such as
+	// "examples/**", "package.json" or "**/seed.sql". [Source.Files] leaves out every file
+	// they match and every directory they match, with all it holds; [Source.ReadFile]
+	// still reads such files, so an excluded file can be imported or referenced, it is
+	// just not taken as a contract of its own. A pattern holding a "/" is matched against
+	// the whole slash-separated path relative to the root, with doublestar syntax ("*"
+	// within one path segment, "**" across any number of them); a pattern without a "/" is
+	// matched against each file's and directory's base name at any depth, as .gitignore
+	// does. Excludes never apply to File: a one-file source is the file the user named.
+	// Patterns are checked by [ValidateExclude]; Files reports a malformed one.
+	Exclude []string
 
+	// excludeBase is the path of this source's root inside the root the Exclude
+	// patterns were written for, set by Sub so that patterns keep their meaning.
+	excludeBase string
 	// osRoot is the directory on disk behind FS, when there is one, so that symbolic links
 	// pointing out of the tree can be refused.
 	osRoot string
@@ -65,7 +83,8 @@ func (s Source) IsDir() bool { return s.File == "" }
 
 // Files lists the input's files whose names end in one of exts (all files when exts is
 // empty), in lexical order. Directories whose names start with "." (such as .git) are
-// skipped. For a one-file source it returns that file if it matches.
+// skipped, and so are the files and directories the Exclude patterns match. For a
+// one-file source it returns that file if it matches.
 func (s Source) Files(exts ...string) ([]string, error) {
 	match := func(name string) bool {
 		if len(exts) == 0 {
@@ -84,18 +103,23 @@ func (s Source) Files(exts ...string) ([]string, error) {
 		}
 		return nil, nil
 	}
+	for _, pattern := range s.Exclude {
+		if err := ValidateExclude(pattern); err != nil {
+			return nil, &Error{Pos: Position{File: s.Describe()}, Msg: err.Error()}
+		}
+	}
 	var out []string
 	err := fs.WalkDir(s.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return s.Errorf(p, 0, 0, "%v", unwrapPathError(err))
 		}
 		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if p != "." && (strings.HasPrefix(d.Name(), ".") || s.excluded(p)) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if match(p) {
+		if match(p) && !s.excluded(p) {
 			out = append(out, p)
 		}
 		return nil
@@ -172,11 +196,48 @@ func (s Source) Sub(dir string) (Source, error) {
 	if err != nil {
 		return Source{}, s.Errorf(dir, 0, 0, "%v", err)
 	}
-	out := Source{FS: sub, Name: s.DisplayPath(dir)}
+	out := Source{FS: sub, Name: s.DisplayPath(dir), Exclude: s.Exclude, excludeBase: path.Join(s.excludeBase, dir)}
 	if s.osRoot != "" {
 		out.osRoot = filepath.Join(s.osRoot, filepath.FromSlash(dir))
 	}
 	return out, nil
+}
+
+// excluded reports whether the path p (relative to the root of s) matches one of the
+// Exclude patterns.
+func (s Source) excluded(p string) bool {
+	if len(s.Exclude) == 0 {
+		return false
+	}
+	full := p
+	if s.excludeBase != "" && s.excludeBase != "." {
+		full = path.Join(s.excludeBase, p)
+	}
+	base := path.Base(full)
+	for _, pattern := range s.Exclude {
+		name := full
+		if !strings.Contains(pattern, "/") {
+			name = base
+		}
+		if doublestar.MatchUnvalidated(pattern, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidateExclude checks an exclude pattern (see [Source.Exclude]): it must be a
+// well-formed glob of a slash-separated relative path.
+func ValidateExclude(pattern string) error {
+	switch {
+	case strings.TrimSpace(pattern) == "":
+		return fmt.Errorf("exclude pattern is empty")
+	case strings.HasPrefix(pattern, "/"):
+		return fmt.Errorf("exclude pattern %q is absolute; patterns are relative to the contract's root", pattern)
+	case !doublestar.ValidatePattern(pattern):
+		return fmt.Errorf("exclude pattern %q is not a valid glob: a [ or { is not closed", pattern)
+	}
+	return nil
 }
 
 func unwrapPathError(err error) error {

@@ -15,7 +15,6 @@ import (
 	"github.com/compatcheck/compatcheck/compat/jsonschema"
 	"github.com/compatcheck/compatcheck/compat/openapi"
 	"github.com/compatcheck/compatcheck/compat/proto"
-	"github.com/compatcheck/compatcheck/compat/sqlmigrate"
 	flag "github.com/spf13/pflag"
 )
 
@@ -79,12 +78,16 @@ func fail(stderr io.Writer, err error) int {
 type compareFlags struct {
 	format, failOn, kind, require    string
 	protoEncoding, protoJSONReaders  string
-	audience, schemaModel            string
+	audience, schemaModel, sqlLayout string
 	pgVersion                        int
 	failOnHazard, protoFull, version bool
 	outputs                          []string
 	color                            string
 	quiet                            bool
+	// The configuration run (contracts.go).
+	config, base string
+	excludes     []string
+	verbose      bool
 }
 
 func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
@@ -103,11 +106,16 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.protoJSONReaders, "proto-json-readers", "lenient", "protobuf JSON readers: lenient (ignore unknown fields) or strict")
 	fs.StringVar(&f.audience, "audience", "public", "OpenAPI: public (clients cannot be upgraded first) or internal")
 	fs.StringVar(&f.schemaModel, "schema-model", "produce-accept", "JSON Schema and OpenAPI schemas: produce-accept or strict")
-	fs.IntVar(&f.pgVersion, "pg-version", 16, fmt.Sprintf("SQL: PostgreSQL major version (%d to %d) that decides lock and rewrite hazards", sqlmigrate.MinPGVersion, sqlmigrate.MaxPGVersion))
+	fs.IntVar(&f.pgVersion, "pg-version", 16, fmt.Sprintf("SQL: PostgreSQL major version (%d to %d) that decides lock and rewrite hazards", compatcheck.MinPGVersion, compatcheck.MaxPGVersion))
+	fs.StringVar(&f.sqlLayout, "sql-layout", "", "SQL: the layout of the migrations instead of the detected one: golang-migrate, goose, flyway, dbmate, directory or numbered")
 	fs.BoolVar(&f.failOnHazard, "fail-on-hazard", false, "SQL: also exit 1 when a finding carries a lock or rewrite hazard")
 	fs.StringArrayVar(&f.outputs, "output", nil, "also write the report as FORMAT=FILE (repeatable; FILE - is standard output)")
 	fs.StringVar(&f.color, "color", "auto", "colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "text on standard output: print nothing when nothing fails, else only the failing findings and the verdict")
+	fs.StringArrayVar(&f.excludes, "exclude", nil, "leave out paths matching this glob (repeatable), such as examples/** or package.json")
+	fs.StringVar(&f.config, "config", "", "the configuration file, instead of the compatcheck.yaml found from here up to the repository root")
+	fs.StringVar(&f.base, "base", "", "with a configuration: the directory holding the base version of the repository, to compare every contract with")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "say on stderr which configuration and which versions of each contract are compared")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.SortFlags = false
 	return fs, f
@@ -151,10 +159,23 @@ func (f *compareFlags) options() (compatcheck.Options, compat.Policy, error) {
 		return opts, policy, usageError{"--schema-model: " + err.Error()}
 	}
 	opts.JSONSchema.Model, opts.OpenAPI.Model = model, model
-	if f.pgVersion < sqlmigrate.MinPGVersion || f.pgVersion > sqlmigrate.MaxPGVersion {
-		return opts, policy, usageError{fmt.Sprintf("--pg-version: %d is not supported (want %d to %d)", f.pgVersion, sqlmigrate.MinPGVersion, sqlmigrate.MaxPGVersion)}
+	if f.pgVersion < compatcheck.MinPGVersion || f.pgVersion > compatcheck.MaxPGVersion {
+		return opts, policy, usageError{fmt.Sprintf("--pg-version: %d is not supported (want %d to %d)", f.pgVersion, compatcheck.MinPGVersion, compatcheck.MaxPGVersion)}
 	}
 	opts.SQL.PGVersion = f.pgVersion
+	if f.sqlLayout != "" {
+		if opts.SQL.Layout, err = compatcheck.ParseSQLLayout(f.sqlLayout); err != nil {
+			return opts, policy, usageError{"--sql-layout: " + err.Error()}
+		}
+	}
+	for _, g := range f.excludes {
+		if err := compat.ValidateExclude(g); err != nil {
+			return opts, policy, usageError{"--exclude: " + err.Error()}
+		}
+	}
+	if opts.OpenAPI.Now, err = today(); err != nil {
+		return opts, policy, err
+	}
 	return opts, policy, nil
 }
 
@@ -162,7 +183,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (s
 	fs, f := newCompareFlagSet()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n  compatcheck completion bash|zsh|fish\n\nFlags:\n%s", fs.FlagUsages())
+			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck [flags] --base DIR        (every contract of compatcheck.yaml)\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n  compatcheck completion bash|zsh|fish\n\nFlags:\n%s", fs.FlagUsages())
 			return exitOK, nil
 		}
 		return exitBadArgs, usageError{err.Error()}
@@ -184,6 +205,15 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (s
 		return exitBadArgs, err
 	}
 	paths := fs.Args()
+	if len(paths) == 0 {
+		return runContracts(ctx, fs, f, opts, policy, stdout, stderr)
+	}
+	if err := plainOnly(fs); err != nil {
+		return exitBadArgs, err
+	}
+	if f.verbose {
+		fmt.Fprintln(stderr, "compatcheck: OLD and NEW given: comparing them with the flags alone, no configuration is read")
+	}
 	switch {
 	case len(paths) == 2:
 	case len(paths) > 2 && policy.Require.Transitive:
@@ -197,6 +227,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (s
 		if sources[i], err = compat.OpenPath(p); err != nil {
 			return exitBadArgs, err
 		}
+		sources[i].Exclude = f.excludes
 	}
 	if err := openOutputs(targets); err != nil {
 		discardOutputs(targets)
@@ -231,7 +262,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (s
 	if err := writeOutputs(stdout, targets, report, enc, color, f.quiet, os.Getenv); err != nil {
 		return exitBadArgs, err
 	}
-	if len(report.Failures(policy)) > 0 {
+	if report.Failed(policy) {
 		return exitFailed, nil
 	}
 	return exitOK, nil

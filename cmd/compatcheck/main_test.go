@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -38,6 +39,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("EXAMPLES", mustAbs(t, filepath.Join("..", "..", "testdata", "examples")))
 			return nil
 		},
+		Condition: scriptCondition,
 	})
 }
 
@@ -68,6 +70,20 @@ func validCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case err == nil && neg:
 		ts.Fatalf("%s is valid %s", args[1], args[0])
 	}
+}
+
+// scriptCondition answers the scripts' conditions about this build of the command:
+// [flag:NAME] holds when it has the flag --NAME, [format:NAME] when it has the output
+// format NAME. A script that needs a flag another change brings skips until it is there.
+func scriptCondition(cond string) (bool, error) {
+	if name, ok := strings.CutPrefix(cond, "flag:"); ok {
+		fs, _ := newCompareFlagSet()
+		return fs.Lookup(name) != nil, nil
+	}
+	if name, ok := strings.CutPrefix(cond, "format:"); ok {
+		return hasFormat(name), nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
 }
 
 func mustAbs(t *testing.T, p string) string {

@@ -25,14 +25,19 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if pg < MinPGVersion || pg > MaxPGVersion {
 		return nil, &compat.Error{Msg: fmt.Sprintf("unsupported PostgreSQL version %d (want %d to %d)", opts.PGVersion, MinPGVersion, MaxPGVersion)}
 	}
-	oldLayout, olds, err := loadMigrations(old)
+	if opts.Layout != "" {
+		if _, err := ParseLayout(string(opts.Layout)); err != nil {
+			return nil, &compat.Error{Msg: err.Error()}
+		}
+	}
+	oldLayout, olds, err := loadMigrations(old, opts.Layout)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	newLayout, news, err := loadMigrations(new)
+	newLayout, news, err := loadMigrations(new, opts.Layout)
 	if err != nil {
 		return nil, err
 	}

@@ -143,7 +143,7 @@ func TestFuzzTreesLoad(t *testing.T) {
 	want := []Layout{LayoutGolangMigrate, LayoutDiesel, LayoutPrisma, LayoutSupabase, LayoutAtlas, LayoutSqitch, LayoutSingleFile}
 	for i, layout := range want {
 		_, new := fuzzTrees(uint8(i), "0001_a.up.sql", "CREATE TABLE t (id int);\n", "ALTER TABLE t ADD COLUMN x int;\n")
-		got, _, err := loadMigrations(new)
+		got, _, err := loadMigrations(new, "")
 		if err != nil {
 			t.Fatalf("shape %d: %v", i, err)
 		}

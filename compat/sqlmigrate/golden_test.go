@@ -10,7 +10,7 @@ import (
 )
 
 // goldenCompare runs Compare with the options of an archive comment ("pg-version: 11",
-// "file: schema.sql").
+// "layout: goose", "file: schema.sql").
 func goldenCompare(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
 	var opts Options
 	if v := compattest.Option(comment, "pg-version"); v != "" {
@@ -19,6 +19,9 @@ func goldenCompare(ctx context.Context, old, new compat.Source, comment string) 
 			return nil, err
 		}
 		opts.PGVersion = n
+	}
+	if v := compattest.Option(comment, "layout"); v != "" {
+		opts.Layout = Layout(v)
 	}
 	// "file: schema.sql" compares one-file Sources, as the CLI does when given two files.
 	if f := compattest.Option(comment, "file"); f != "" {

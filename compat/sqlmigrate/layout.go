@@ -1,6 +1,7 @@
 package sqlmigrate
 
 import (
+	"fmt"
 	"path"
 	"regexp"
 	"strconv"
@@ -88,9 +89,32 @@ const (
 	sqitchPlan     = "sqitch.plan"
 )
 
-// loadMigrations reads, splits and checks every migration of src. Parsing is left to
-// the caller, which parses only the migrations the comparison needs (see relevance.go).
-func loadMigrations(src compat.Source) (Layout, []*migration, error) {
+// directoryLayouts are the layouts a directory can have, which Options.Layout may name.
+// Atlas and sqitch are not among them: their marker file (atlas.sum, sqitch.plan) decides
+// the order of the migrations, so they are always detected.
+var directoryLayouts = []Layout{LayoutGolangMigrate, LayoutGoose, LayoutFlyway, LayoutDbmate, LayoutDiesel, LayoutPrisma, LayoutSupabase, LayoutDirectory, LayoutNumbered}
+
+// Layouts returns the names of the layouts [Options.Layout] accepts.
+func Layouts() []Layout { return append([]Layout(nil), directoryLayouts...) }
+
+// ParseLayout reads a layout name for [Options.Layout].
+func ParseLayout(s string) (Layout, error) {
+	for _, l := range directoryLayouts {
+		if string(l) == s {
+			return l, nil
+		}
+	}
+	names := make([]string, len(directoryLayouts))
+	for i, l := range directoryLayouts {
+		names[i] = string(l)
+	}
+	return "", fmt.Errorf("unknown migration layout %q (want one of %s)", s, strings.Join(names, ", "))
+}
+
+// loadMigrations reads, splits and checks every migration of src, in the forced layout
+// when one is given and src is a directory. Parsing is left to the caller, which parses
+// only the migrations the comparison needs (see relevance.go).
+func loadMigrations(src compat.Source, forced Layout) (Layout, []*migration, error) {
 	all, err := src.Files(".sql", ".toml", ".sum", ".plan")
 	if err != nil {
 		return "", nil, err
@@ -123,10 +147,17 @@ func loadMigrations(src compat.Source) (Layout, []*migration, error) {
 		// An empty directory is the baseline of a project's first migration.
 		return "", nil, nil
 	}
-	layout := LayoutNumbered
-	if sub, ok := supabaseFiles(src, files); ok {
-		layout, files = LayoutSupabase, sub
-	} else {
+	var layout Layout
+	sub, isSupabase := supabaseFiles(src, files)
+	switch {
+	case forced == LayoutSupabase || (forced == "" && isSupabase):
+		if isSupabase {
+			files = sub
+		}
+		layout = LayoutSupabase
+	case forced != "":
+		layout = forced
+	default:
 		layout = detectLayout(files, present, func(f string) string {
 			raw, _ := src.ReadFile(f)
 			return string(raw)

@@ -33,7 +33,7 @@ func TestLayoutDetection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			layout, ms, err := loadMigrations(tt.src)
+			layout, ms, err := loadMigrations(tt.src, "")
 			require.NoError(t, err)
 			assert.Equal(t, tt.layout, layout)
 			require.Len(t, ms, 1)

@@ -15,4 +15,8 @@ type Options struct {
 	// PGVersion is the PostgreSQL major version (10 to 17) whose locking and rewrite
 	// behaviour decides the hazards; 0 means DefaultPGVersion.
 	PGVersion int
+	// Layout, when set, is the layout of both directories of migrations instead of the
+	// detected one (see [Layout]); a file that does not follow it is an error. It does
+	// not apply to a one-file source, which is always a migration log.
+	Layout Layout
 }
