@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (status i
 	if len(args) > 0 && args[0] == "rules" {
 		return fail(stderr, runRules(args[1:], stdout))
 	}
-	status, err := runCompare(ctx, args, stdout)
+	status, err := runCompare(ctx, args, stdout, stderr)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -74,6 +74,7 @@ func fail(stderr io.Writer, err error) int {
 // compareFlags holds the values of the comparison flags.
 type compareFlags struct {
 	format, failOn, kind, require    string
+	against                          string
 	protoEncoding, protoJSONReaders  string
 	audience, schemaModel            string
 	pgVersion                        int
@@ -98,6 +99,7 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.schemaModel, "schema-model", "produce-accept", "JSON Schema and OpenAPI schemas: produce-accept or strict")
 	fs.IntVar(&f.pgVersion, "pg-version", 16, "SQL: PostgreSQL major version (11 to 17) that decides lock and rewrite hazards")
 	fs.BoolVar(&f.failOnHazard, "fail-on-hazard", false, "SQL: also exit 1 when a finding carries a lock or rewrite hazard")
+	fs.StringVar(&f.against, "against", "", "compare each PATH at this git ref with the working tree: --against REF PATH...")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.SortFlags = false
 	return fs, f
@@ -148,11 +150,11 @@ func (f *compareFlags) options() (compatcheck.Options, compat.Policy, error) {
 	return opts, policy, nil
 }
 
-func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs, f := newCompareFlagSet()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n\nFlags:\n%s", fs.FlagUsages())
+			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --against REF PATH...\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n\nFlags:\n%s", fs.FlagUsages())
 			return exitOK, nil
 		}
 		return exitBadArgs, usageError{err.Error()}
@@ -169,6 +171,11 @@ func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, erro
 		return exitBadArgs, usageError{fmt.Sprintf("--format: unknown format %q (want one of %s)", f.format, strings.Join(compat.Formats(), ", "))}
 	}
 	paths := fs.Args()
+	var git gitInputs
+	defer git.close()
+	if f.against != "" {
+		return runAgainst(ctx, &git, f.against, paths, opts, f.format, policy, stdout, stderr)
+	}
 	switch {
 	case len(paths) == 2:
 	case len(paths) > 2 && policy.Require.Transitive:
@@ -179,7 +186,7 @@ func runCompare(ctx context.Context, args []string, stdout io.Writer) (int, erro
 	}
 	sources := make([]compat.Source, len(paths))
 	for i, p := range paths {
-		if sources[i], err = compat.OpenPath(p); err != nil {
+		if sources[i], err = git.openInput(ctx, p); err != nil {
 			return exitBadArgs, err
 		}
 	}
