@@ -40,15 +40,15 @@ func CompareAgainst(ctx context.Context, repo *gitsrc.Repo, ref string, paths []
 	out := make([]AgainstResult, 0, len(paths))
 	for _, p := range paths {
 		res := AgainstResult{Path: path.Clean(filepath.ToSlash(p))}
-		newSrc, err := compat.OpenPath(p)
-		if err != nil {
-			return nil, err
-		}
-		res.NewSource = newSrc
 		rp, err := repo.RepoPath(p)
 		if err != nil {
 			return nil, err
 		}
+		newSrc, err := repo.WorkTree(rp, p)
+		if err != nil {
+			return nil, err
+		}
+		res.NewSource = newSrc
 		if _, ok, err := repo.Lookup(commit, rp); err != nil {
 			return nil, &compat.Error{Pos: compat.Position{File: ref + ":" + res.Path}, Msg: err.Error()}
 		} else if !ok {

@@ -247,3 +247,44 @@ func TestSplitRef(t *testing.T) {
 		assert.Equal(t, tc.path, p, tc.arg)
 	}
 }
+
+func TestTagsAndLog(t *testing.T) {
+	g, ids := history(t)
+	// A release branch from v1.0.0 with a patch release that main never merged.
+	g.Git("checkout", "-q", "-b", "release-1.0", "v1.0.0")
+	g.Write(map[string]string{"proto/a.proto": "syntax = \"proto3\";\nmessage A { int32 patch = 9; }\n"})
+	patch := g.Commit("patch", gittest.Epoch.AddDate(0, 0, 5))
+	g.Tag("v1.0.1", true, gittest.Epoch.AddDate(0, 0, 6))
+	g.Git("tag", "-a", "-m", "tag of a tag", "nested", "v1.0.1")
+	g.Git("checkout", "-q", "main")
+	r := open(t, g.Dir)
+	ctx := context.Background()
+
+	all, err := r.Tags(ctx, "")
+	require.NoError(t, err)
+	names := map[string]gitsrc.Tag{}
+	for _, tag := range all {
+		names[tag.Name] = tag
+	}
+	require.Len(t, names, 4)
+	assert.Equal(t, gitsrc.Tag{Name: "v1.0.0", Commit: ids["v1.0.0"], Date: gittest.Epoch}, names["v1.0.0"])
+	assert.Equal(t, gitsrc.Tag{Name: "v1.0.1", Commit: patch, Date: gittest.Epoch.AddDate(0, 0, 6), Annotated: true}, names["v1.0.1"])
+	assert.Equal(t, patch, names["nested"].Commit)
+
+	onMain, err := r.Tags(ctx, ids["HEAD"])
+	require.NoError(t, err)
+	var mainNames []string
+	for _, tag := range onMain {
+		mainNames = append(mainNames, tag.Name)
+	}
+	assert.Equal(t, []string{"v1.0.0", "v1.1.0"}, mainNames)
+
+	log, err := r.Log(ctx, ids["v1.0.0"], ids["HEAD"], "proto/a.proto")
+	require.NoError(t, err)
+	require.Len(t, log, 1, "only the third commit changes a.proto after v1.0.0")
+	assert.Equal(t, ids["HEAD"], log[0].ID)
+	log, err = r.Log(ctx, "", ids["HEAD"], "")
+	require.NoError(t, err)
+	assert.Len(t, log, 3)
+	assert.Equal(t, ids["v1.0.0"], log[0].ID)
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -63,6 +64,26 @@ func (r *Repo) Source(c Commit, p, label, userPath string) (compat.Source, Entry
 	}
 	userDir := path.Dir(cleanUserPath(userPath))
 	return compat.Source{FS: treeFS{repo: r, root: parent.ID}, File: path.Base(p), Name: label + ":" + userDir}, e, nil
+}
+
+// WorkTree returns repository path p as it is in the working tree (not at a commit), as a
+// [compat.Source] named by userPath the way a path on the command line is. It reads the
+// disk relative to the repository's top, so it does not depend on the process's current
+// directory.
+func (r *Repo) WorkTree(p, userPath string) (compat.Source, error) {
+	src, err := compat.OpenPath(filepath.Join(r.top, filepath.FromSlash(p)))
+	if err != nil {
+		return compat.Source{}, &compat.Error{Pos: compat.Position{File: cleanUserPath(userPath)}, Msg: "no such file or directory"}
+	}
+	name := cleanUserPath(userPath)
+	if !src.IsDir() {
+		name = path.Dir(name)
+	}
+	if name == "." {
+		name = ""
+	}
+	src.Name = name
+	return src, nil
 }
 
 // FS returns the file system of a tree by ID, for callers that found it with Lookup.
