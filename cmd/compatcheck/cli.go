@@ -46,6 +46,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (status i
 	if len(args) > 0 && args[0] == "rules" {
 		return fail(stderr, runRules(args[1:], stdout))
 	}
+	if len(args) > 0 && args[0] == "history" {
+		status, err := runHistory(ctx, args[1:], stdout, stderr)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		return status
+	}
 	status, err := runCompare(ctx, args, stdout, stderr)
 	if err != nil {
 		return fail(stderr, err)
@@ -99,7 +106,7 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.schemaModel, "schema-model", "produce-accept", "JSON Schema and OpenAPI schemas: produce-accept or strict")
 	fs.IntVar(&f.pgVersion, "pg-version", 16, "SQL: PostgreSQL major version (11 to 17) that decides lock and rewrite hazards")
 	fs.BoolVar(&f.failOnHazard, "fail-on-hazard", false, "SQL: also exit 1 when a finding carries a lock or rewrite hazard")
-	fs.StringVar(&f.against, "against", "", "compare each PATH at this git ref with the working tree: --against REF PATH...")
+	fs.StringVar(&f.against, "against", "", "compare each PATH at this git ref (or last-release, the newest v* tag) with the working tree: --against REF PATH...")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.SortFlags = false
 	return fs, f
@@ -154,7 +161,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (i
 	fs, f := newCompareFlagSet()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --against REF PATH...\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n\nFlags:\n%s", fs.FlagUsages())
+			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --against REF PATH...\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck history [flags] [PATH]\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n\nFlags:\n%s", fs.FlagUsages())
 			return exitOK, nil
 		}
 		return exitBadArgs, usageError{err.Error()}
@@ -275,6 +282,9 @@ func runRules(args []string, stdout io.Writer) error {
 	rules := compat.Rules()
 	if *kind != "" {
 		k, err := compatcheck.ParseKind(*kind)
+		if *kind == string(compat.KindHistory) {
+			k, err = compat.KindHistory, nil // the sequence rules of compatcheck history
+		}
 		if err != nil {
 			return usageError{err.Error()}
 		}

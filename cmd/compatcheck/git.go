@@ -11,6 +11,7 @@ import (
 	"github.com/compatcheck/compatcheck"
 	"github.com/compatcheck/compatcheck/compat"
 	"github.com/compatcheck/compatcheck/compat/gitsrc"
+	"github.com/compatcheck/compatcheck/history"
 )
 
 // gitInputs opens the repository the first time an argument needs it, so that plain
@@ -81,6 +82,11 @@ func runAgainst(ctx context.Context, g *gitInputs, ref string, paths []string, o
 	repo, err := g.open(ctx)
 	if err != nil {
 		return exitBadArgs, err
+	}
+	if ref == "last-release" {
+		if ref, err = history.LastRelease(ctx, repo, "v*", false); err != nil {
+			return exitBadArgs, err
+		}
 	}
 	results, err := compatcheck.CompareAgainst(ctx, repo, ref, paths, opts)
 	if err != nil {

@@ -5,6 +5,8 @@
 // Usage:
 //
 //	compatcheck [flags] OLD NEW
+//	compatcheck [flags] --against REF|last-release PATH...
+//	compatcheck history [flags] [PATH]
 //	compatcheck rules [--format text|json|markdown]
 //
 // Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when the inputs
