@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -128,17 +129,21 @@ func (c *checker) deprecationWindow(ctx context.Context, st *step) error {
 		if st.isHead() {
 			when = "this change"
 		}
-		msg := fmt.Sprintf("%s (%s) in %s, but its deprecation shipped in %s%s, %s and %s before: the deprecation window is %s",
-			f.Message, f.Rule, when, since.Name, dateSuffix(since), plural(shipped, "release"), plural(days(since.Date, st.to.Date), "day"), joinAnd(need))
+		expand, keepAs := "its deprecation", ", deprecated,"
+		if f.Kind == compat.KindSQL {
+			expand, keepAs = "its expand step (a backfilled replacement, or a deprecation comment)", ""
+		}
+		msg := fmt.Sprintf("%s (%s) in %s, but %s shipped in %s%s, %s and %s before: the deprecation window is %s",
+			f.Message, f.Rule, when, expand, since.Name, dateSuffix(since), plural(shipped, "release"), plural(days(since.Date, st.to.Date), "day"), joinAnd(need))
 		var keep []string
 		if minRel > 0 && shipped < minRel {
-			keep = append(keep, fmt.Sprintf("until %s have shipped the deprecation", plural(minRel, "release")))
+			keep = append(keep, fmt.Sprintf("until %s have shipped %s", plural(minRel, "release"), strings.Replace(expand, "its ", "the ", 1)))
 		}
 		if minDays > 0 && days(since.Date, st.to.Date) < minDays {
 			keep = append(keep, "until "+since.Date.AddDate(0, 0, minDays).Format("2006-01-02"))
 		}
 		nf := wrap(ruleDeprecationWindowTooShort, f, msg, []string{
-			fmt.Sprintf("Keep %s, deprecated, %s", f.Subject, joinAnd(keep)),
+			fmt.Sprintf("Keep %s%s %s", f.Subject, keepAs, joinAnd(keep)),
 			"Then remove it; that removal is the contract step",
 		})
 		nf.Backward = false
