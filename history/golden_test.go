@@ -93,7 +93,7 @@ func runGolden(t *testing.T, file string) {
 
 	if updating() {
 		for _, name := range []string{"want.json", "want.text"} {
-			setSection(ar, name, got[name])
+			compattest.SetSection(ar, name, got[name])
 		}
 		if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 			t.Fatal(err)
@@ -101,7 +101,7 @@ func runGolden(t *testing.T, file string) {
 		return
 	}
 	for _, name := range []string{"want.json", "want.text"} {
-		want, ok := section(ar, name)
+		want, ok := compattest.Section(ar, name)
 		if !ok {
 			t.Fatalf("archive has no %s section; got:\n%s", name, got[name])
 		}
@@ -298,25 +298,6 @@ func buildRepo(t *testing.T, ar *txtar.Archive, comment string) *gittest.Repo {
 		g.Replace(contract, head)
 	}
 	return g
-}
-
-func section(ar *txtar.Archive, name string) ([]byte, bool) {
-	for _, f := range ar.Files {
-		if f.Name == name {
-			return f.Data, true
-		}
-	}
-	return nil, false
-}
-
-func setSection(ar *txtar.Archive, name string, data []byte) {
-	for i := range ar.Files {
-		if ar.Files[i].Name == name {
-			ar.Files[i].Data = data
-			return
-		}
-	}
-	ar.Files = append(ar.Files, txtar.File{Name: name, Data: data})
 }
 
 // TestRolesNameRegisteredRules keeps the role tables in step with the engines' registry.

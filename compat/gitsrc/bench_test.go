@@ -48,6 +48,19 @@ func corpusRepo(b *testing.B) (dir string) {
 	return dir
 }
 
+// openHead opens a fresh Repo (nothing cached) and resolves HEAD.
+func openHead(b *testing.B, dir string) (*gitsrc.Repo, gitsrc.Commit) {
+	r, err := gitsrc.Open(context.Background(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := r.Resolve(context.Background(), "HEAD")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r, c
+}
+
 // readAll lists every .proto file of src and reads each one, as an engine does.
 func readAll(b *testing.B, src compat.Source) int {
 	files, err := src.Files(".proto")
@@ -71,14 +84,7 @@ func BenchmarkCorpusGit(b *testing.B) {
 	dir := corpusRepo(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r, err := gitsrc.Open(context.Background(), dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c, err := r.Resolve(context.Background(), "HEAD")
-		if err != nil {
-			b.Fatal(err)
-		}
+		r, c := openHead(b, dir)
 		src, _, err := r.Source(c, "", "HEAD", ".")
 		if err != nil {
 			b.Fatal(err)
@@ -108,14 +114,7 @@ func BenchmarkCorpusGitList(b *testing.B) {
 	dir := corpusRepo(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r, err := gitsrc.Open(context.Background(), dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c, err := r.Resolve(context.Background(), "HEAD")
-		if err != nil {
-			b.Fatal(err)
-		}
+		r, c := openHead(b, dir)
 		n := 0
 		if err := fs.WalkDir(r.FS(c.Tree), ".", func(string, fs.DirEntry, error) error { n++; return nil }); err != nil {
 			b.Fatal(err)
