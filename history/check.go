@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"fmt"
+	"path"
 	"slices"
 	"time"
 
@@ -44,6 +45,7 @@ type checker struct {
 
 type cached struct {
 	findings []compat.Finding
+	unused   []compat.Directive
 	err      error
 }
 
@@ -78,7 +80,13 @@ func Check(ctx context.Context, seq Sequence, opts Options) (*Result, error) {
 		return nil, &compat.Error{Msg: "the deprecation window cannot be negative"}
 	}
 	c := &checker{seq: seq, opts: opts, cmp: opts.Compare, rels: seq.Releases, cache: map[string]cached{}, between: map[string][]Version{}}
-	res := &Result{Head: seq.Head.Name, Path: seq.Path}
+	res := &Result{Head: seq.Head.Name, Path: seq.Path, base: seq.Path}
+	if !seq.Head.Source.IsDir() && seq.Path != "" {
+		// Findings are relative to a one-file contract's directory.
+		if res.base = path.Dir(seq.Path); res.base == "." {
+			res.base = ""
+		}
+	}
 	if opts.MinDeprecationDays > 0 {
 		for _, v := range append(slices.Clone(seq.Releases), seq.Head) {
 			if v.Date.IsZero() {
@@ -124,7 +132,7 @@ func Check(ctx context.Context, seq Sequence, opts Options) (*Result, error) {
 		steps = append(steps, st)
 	}
 	head := &step{from: newest, to: seq.Head, next: headNext, index: len(c.rels)}
-	fs, err := c.compare(ctx, head.from, head.to)
+	fs, unused, err := c.compareFull(ctx, head.from, head.to)
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +171,7 @@ func Check(ctx context.Context, seq Sequence, opts Options) (*Result, error) {
 		all = append(all, st.findings...)
 	}
 	res.Report = compat.NewReport(all)
+	res.Report.Unused = unused // the head's stale ignores; earlier releases' are history
 	res.Rollback = c.rollback(steps, extra)
 	res.Releases = c.summary(steps)
 	res.Notes = append(slices.Clone(seq.Notes), c.notes...)
@@ -174,18 +183,24 @@ func Check(ctx context.Context, seq Sequence, opts Options) (*Result, error) {
 // versions have no findings, and a pair met again is answered from the cache. The caller
 // owns the returned slice.
 func (c *checker) compare(ctx context.Context, old, new Version) ([]compat.Finding, error) {
+	fs, _, err := c.compareFull(ctx, old, new)
+	return fs, err
+}
+
+// compareFull is compare with the ignore directives of new that matched nothing.
+func (c *checker) compareFull(ctx context.Context, old, new Version) ([]compat.Finding, []compat.Directive, error) {
 	if old.ID != "" && old.ID == new.ID {
-		return nil, nil
+		return nil, nil, nil
 	}
 	key := identity(old) + "\x00" + identity(new)
 	if c.cmp.Kind == compat.KindOpenAPI {
 		key += "\x00" + new.Date.Format(time.RFC3339)
 	}
 	if e, ok := c.cache[key]; ok {
-		return slices.Clone(e.findings), e.err
+		return slices.Clone(e.findings), e.unused, e.err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	o := c.cmp
 	date := new.Date
@@ -193,11 +208,12 @@ func (c *checker) compare(ctx context.Context, old, new Version) ([]compat.Findi
 	c.comparisons++
 	r, _, err := compatcheck.Compare(ctx, old.Source, new.Source, o)
 	var fs []compat.Finding
+	var unused []compat.Directive
 	if err == nil {
-		fs = r.Findings
+		fs, unused = r.Findings, r.Unused
 	}
-	c.cache[key] = cached{findings: fs, err: err}
-	return slices.Clone(fs), err
+	c.cache[key] = cached{findings: fs, unused: unused, err: err}
+	return slices.Clone(fs), unused, err
 }
 
 func identity(v Version) string {

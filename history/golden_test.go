@@ -36,6 +36,7 @@ func updating() bool {
 // archive's comment holds options, one "key: value" a line:
 //
 //	path: proto                     the contract's directory in the repository (default ".")
+//	contract: api/openapi.yaml      the contract, when it is one file of that directory
 //	annotated: v1.1.0 v1.2.0        these tags are annotated (tagged an hour after their commit)
 //	date: v1.0.0=2024-01-01 …       commit dates (default: 2024-01-01 plus 30 days a commit)
 //	branch: release-1.0 from v1.0.0: v1.0.1 …   these versions are committed on a branch
@@ -182,6 +183,9 @@ func buildAndCheck(t *testing.T, ar *txtar.Archive, comment string) (*Result, co
 		}
 		t.Cleanup(func() { repo.Close() })
 		gopts := GitOptions{Path: opt("path"), Releases: opt("releases"), PreReleases: opt("pre-releases") == "true", HeadRef: opt("head-ref")}
+		if c := opt("contract"); c != "" {
+			gopts.Path = c // a file inside the path directory
+		}
 		if gopts.Path == "" {
 			gopts.Path = "."
 		}

@@ -33,6 +33,8 @@ type Result struct {
 	Notes []string `json:"notes,omitempty"`
 
 	comparisons int
+	// base is what finding paths are relative to: Path, or its directory for one file.
+	base string
 }
 
 // ReleaseSummary is one row of the per-release table: what the step into the release
@@ -108,7 +110,7 @@ func (r *Result) Failed(p compat.Policy) bool { return len(r.Report.Failures(p))
 // report's verdict and findings; every other format is the report as compat.Encode
 // writes it.
 func (r *Result) Encode(w io.Writer, format string, policy compat.Policy) error {
-	opts := compat.EncodeOptions{OldName: r.Path, NewName: r.Path, Policy: policy}
+	opts := compat.EncodeOptions{OldName: r.base, NewName: r.base, Policy: policy}
 	switch format {
 	case "json":
 		return r.encodeJSON(w)
