@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/compatcheck/compatcheck"
@@ -38,6 +39,8 @@ type checker struct {
 	// between caches the unreleased versions of a window, by the window's two commits.
 	between map[string][]Version
 	notes   []string
+	// unreadable holds, by name, the releases left out because they cannot be read.
+	unreadable map[string]string
 	// Comparisons counts the comparisons actually run (not answered from the cache or
 	// skipped because both sides are identical), for tests and benchmarks.
 	comparisons int
@@ -110,6 +113,8 @@ func Check(ctx context.Context, seq Sequence, opts Options) (*Result, error) {
 	}
 	res.Kind = c.cmp.Kind
 
+	c.rels = c.readable(ctx) // never empty: a release is left out only for another one
+	newest = c.rels[len(c.rels)-1]
 	// A head that is itself a release (a tag, a version directory) is the release after
 	// the newest one; the working tree becomes the release after it.
 	headNext, newestNext := "the release after this one", "the release after "+newest.Name
@@ -173,10 +178,56 @@ func Check(ctx context.Context, seq Sequence, opts Options) (*Result, error) {
 	res.Report = compat.NewReport(all)
 	res.Report.Unused = unused // the head's stale ignores; earlier releases' are history
 	res.Rollback = c.rollback(steps, extra)
-	res.Releases = c.summary(steps)
+	res.Releases = c.summary(steps, seq.Releases)
 	res.Notes = append(slices.Clone(seq.Notes), c.notes...)
 	res.comparisons = c.comparisons
 	return res, nil
+}
+
+// readable returns the releases the engines can read, leaving out with a note each one
+// whose comparison with its predecessor fails on its own files (a syntax error, an import it
+// does not have): the steps then connect the releases around it. A failure that names
+// neither side is the step's, and is shown on its row instead.
+func (c *checker) readable(ctx context.Context) []Version {
+	c.unreadable = map[string]string{}
+	var good []Version
+	for _, v := range c.seq.Releases {
+		for {
+			if len(good) == 0 {
+				good = append(good, v)
+				break
+			}
+			prev := good[len(good)-1]
+			_, err := c.compare(ctx, prev, v)
+			switch {
+			case err == nil || (!names(err, v) && !names(err, prev)):
+				good = append(good, v)
+			case names(err, v):
+				c.leaveOut(v, err)
+			default:
+				c.leaveOut(prev, err)
+				good = good[:len(good)-1]
+				continue // compare v with the release before prev instead
+			}
+			break
+		}
+	}
+	return good
+}
+
+func (c *checker) leaveOut(v Version, err error) {
+	c.unreadable[v.Name] = err.Error()
+	c.notes = append(c.notes, fmt.Sprintf("%s cannot be read, so it is left out of the sequence: %v", v.Name, err))
+}
+
+// names reports whether err is a problem in one of v's files.
+func names(err error, v Version) bool {
+	ce, ok := err.(*compat.Error)
+	if !ok || v.Source.Name == "" {
+		return false
+	}
+	f := ce.Pos.File
+	return f == v.Source.Name || f == v.Source.Describe() || strings.HasPrefix(f, v.Source.Name+"/")
 }
 
 // compare compares two versions with the engines, once per pair of contents: identical

@@ -93,12 +93,25 @@ func summaryRow(v Version, st *step, head bool) ReleaseSummary {
 	return row
 }
 
-func (c *checker) summary(steps []*step) []ReleaseSummary {
-	rows := []ReleaseSummary{summaryRow(c.rels[0], nil, false)}
+// summary is one row per release in the sequence's order, the releases left out as
+// unreadable included, and the head's row last.
+func (c *checker) summary(steps []*step, releases []Version) []ReleaseSummary {
+	good := []ReleaseSummary{summaryRow(c.rels[0], nil, false)}
 	for _, st := range steps {
-		rows = append(rows, summaryRow(st.to, st, st.isHead()))
+		good = append(good, summaryRow(st.to, st, st.isHead()))
 	}
-	return rows
+	var rows []ReleaseSummary
+	for _, v := range releases {
+		if why, ok := c.unreadable[v.Name]; ok {
+			row := summaryRow(v, nil, false)
+			row.Baseline, row.Skipped = false, why
+			rows = append(rows, row)
+			continue
+		}
+		rows = append(rows, good[0])
+		good = good[1:]
+	}
+	return append(rows, good...)
 }
 
 // Failed reports whether the result fails the policy: the head's findings, and the
@@ -138,7 +151,7 @@ func (r *Result) encodeText(w io.Writer, opts compat.EncodeOptions) error {
 		case row.Baseline:
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t-\t-\t-\tbaseline\n", row.Name, date, commit)
 		case row.Skipped != "":
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t-\t-\t-\tnot compared\n", row.Name, date, commit)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t-\t-\t-\tnot read (see notes)\n", row.Name, date, commit)
 		case row.Unchanged:
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t-\t-\t-\tunchanged\n", row.Name, date, commit)
 		default:
