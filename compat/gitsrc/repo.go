@@ -23,12 +23,16 @@ type Repo struct {
 	top    string // the working tree's top directory
 	prefix string // the directory Open was given, relative to top ("" at the top)
 
-	mu      sync.Mutex
-	cat     *catFile // started on first use
-	check   *catFile // --batch-check, started only when a size is asked for
-	trees   map[string]*tree
-	closed  bool
-	shallow *bool
+	mu     sync.Mutex
+	cat    *catFile // started on first use
+	check  *catFile // --batch-check, started only when a size is asked for
+	trees  map[string]*tree
+	blobs  map[string]object // file contents by ID, up to blobCacheSize bytes
+	cached int64
+	closed bool
+	// requests counts what was asked of the batch process, for tests of the caches.
+	requests int
+	shallow  *bool
 }
 
 // Commit is a resolved commit: its ID, its tree and its committer date.
@@ -70,7 +74,7 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if len(lines) > 1 {
 		prefix = strings.TrimSuffix(lines[1], "/")
 	}
-	return &Repo{top: lines[0], prefix: prefix, trees: map[string]*tree{}}, nil
+	return &Repo{top: lines[0], prefix: prefix, trees: map[string]*tree{}, blobs: map[string]object{}}, nil
 }
 
 func displayDir(dir string) string {
@@ -259,7 +263,33 @@ func (r *Repo) getLocked(name string) (object, error) {
 		}
 		r.cat = c
 	}
+	r.requests++
 	return r.cat.get(name)
+}
+
+// blobCacheSize bounds the bytes of file contents a Repo keeps. Versions of one contract
+// share most of their files, so a history that reads every release reads each file once;
+// past the bound, files are read from git again.
+const blobCacheSize = 256 << 20
+
+// blob reads a file's contents by ID, from the cache when an earlier version had the same
+// file. Contents are never modified by readers (they get a copy through bytes.Reader or a
+// fresh slice), so one cached slice serves them all.
+func (r *Repo) blob(id string) (object, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if obj, ok := r.blobs[id]; ok {
+		return obj, nil
+	}
+	obj, err := r.getLocked(id)
+	if err != nil {
+		return object{}, err
+	}
+	if obj.typ == "blob" && r.cached+int64(len(obj.data)) <= blobCacheSize {
+		r.blobs[id] = obj
+		r.cached += int64(len(obj.data))
+	}
+	return obj, nil
 }
 
 // size returns an object's size without reading its contents.

@@ -185,7 +185,7 @@ func (f treeFS) Open(name string) (fs.File, error) {
 		}
 		return &openDir{info: info, entries: entries}, nil
 	}
-	obj, err := f.repo.get(e.id)
+	obj, err := f.repo.blob(e.id)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
@@ -201,11 +201,11 @@ func (f treeFS) ReadFile(name string) ([]byte, error) {
 	if e.mode == modeTree {
 		return nil, &fs.PathError{Op: "readfile", Path: name, Err: errors.New("is a directory")}
 	}
-	obj, err := f.repo.get(e.id)
+	obj, err := f.repo.blob(e.id)
 	if err != nil {
 		return nil, &fs.PathError{Op: "readfile", Path: name, Err: err}
 	}
-	return obj.data, nil
+	return bytes.Clone(obj.data), nil // callers may modify what ReadFile returns
 }
 
 func (f treeFS) Stat(name string) (fs.FileInfo, error) {
