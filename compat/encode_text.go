@@ -81,6 +81,9 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 			} else if h.Scans {
 				what = append(what, "scans table")
 			}
+			if h.Rejected {
+				what = append(what, "refused by the server")
+			}
 			detail := ""
 			if len(what) > 0 {
 				detail = " (" + strings.Join(what, ", ") + ")"

@@ -116,4 +116,9 @@ type Hazard struct {
 	Pos *Position `json:"position,omitempty"`
 	// Advice is the safe way to reach the same end state, one step per element.
 	Advice []string `json:"advice,omitempty"`
+	// Rejected is set when the server refuses the statement as written (CREATE INDEX
+	// CONCURRENTLY inside a transaction block, for example): the change cannot be applied
+	// at all, so a finding that carries such a hazard fails every policy (see
+	// [Policy.Fails]) rather than only those that fail on hazards.
+	Rejected bool `json:"rejected,omitempty"`
 }

@@ -130,10 +130,17 @@ type Policy struct {
 // fails on nothing.
 func FailOn(c Class) Policy { return Policy{FailOn: c, failOnSet: true} }
 
-// Fails reports whether the finding fails the policy. Suppressed findings never fail.
+// Fails reports whether the finding fails the policy. Suppressed findings never fail. A
+// finding that carries a rejected hazard fails whatever the policy says about classes and
+// hazards: the change it describes cannot be applied as written.
 func (p Policy) Fails(f Finding) bool {
 	if f.Suppressed != "" || (f.Release != "" && !p.History) {
 		return false
+	}
+	for _, h := range f.Hazards {
+		if h.Rejected {
+			return true
+		}
 	}
 	threshold := p.FailOn
 	if !p.failOnSet && threshold == None {

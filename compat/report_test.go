@@ -74,3 +74,30 @@ func TestHistoryContext(t *testing.T) {
 	require.NoError(t, Encode(&buf, NewReport([]Finding{old}), "text", EncodeOptions{Policy: FailOn(ReadTolerant)}))
 	assert.Equal(t, "a.proto\n  2:1     read-tolerant FIELD_NUMBER_CHANGED a.B.d:  (in v1.2.0)\n          writable from v1.3.0\n\nverdict: none (0 breaking, 0 read-tolerant, 0 additive)\n", buf.String())
 }
+
+// TestRejectedHazardFailsEveryPolicy: a statement the server refuses cannot be applied,
+// so its finding fails even when neither its class nor --fail-on-hazard would fail it.
+func TestRejectedHazardFailsEveryPolicy(t *testing.T) {
+	carrier := Finding{Rule: "INDEX_ADDED", Backward: true, Forward: true, Kind: KindSQL, Subject: "t_a_idx",
+		Hazards: []Hazard{{Rule: "STATEMENT_NOT_ALLOWED_IN_TRANSACTION", Message: "refused in a transaction", Rejected: true}}}
+	plain := carrier
+	plain.Hazards = []Hazard{{Rule: "INDEX_BUILT_WITHOUT_CONCURRENTLY", Message: "blocks writes"}}
+	for _, p := range []Policy{{}, FailOn(Breaking), FailOn(None), {Hazards: false}} {
+		assert.True(t, p.Fails(carrier), "%+v must fail a rejected hazard", p)
+		assert.False(t, p.Fails(plain), "%+v must not fail an additive finding with an ordinary hazard", p)
+	}
+	assert.True(t, Policy{Hazards: true}.Fails(plain))
+	suppressed := carrier
+	suppressed.Suppressed = "applied by hand outside a transaction"
+	assert.False(t, FailOn(Breaking).Fails(suppressed), "an ignore directive still waives the finding")
+
+	r := NewReport([]Finding{carrier})
+	assert.Equal(t, Additive, r.Verdict(), "a rejected hazard does not change the class")
+	assert.Len(t, r.Failures(Policy{}), 1)
+	var js, text bytes.Buffer
+	require.NoError(t, Encode(&js, r, "json", EncodeOptions{}))
+	assert.Contains(t, js.String(), `"rejected": true`)
+	require.NoError(t, Encode(&text, r, "text", EncodeOptions{}))
+	assert.Contains(t, text.String(), "hazard STATEMENT_NOT_ALLOWED_IN_TRANSACTION (refused by the server): refused in a transaction")
+	assert.Contains(t, text.String(), "[fails]")
+}

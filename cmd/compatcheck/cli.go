@@ -15,6 +15,7 @@ import (
 	"github.com/compatcheck/compatcheck/compat/jsonschema"
 	"github.com/compatcheck/compatcheck/compat/openapi"
 	"github.com/compatcheck/compatcheck/compat/proto"
+	"github.com/compatcheck/compatcheck/compat/sqlmigrate"
 	flag "github.com/spf13/pflag"
 )
 
@@ -104,7 +105,7 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.protoJSONReaders, "proto-json-readers", "lenient", "protobuf JSON readers: lenient (ignore unknown fields) or strict")
 	fs.StringVar(&f.audience, "audience", "public", "OpenAPI: public (clients cannot be upgraded first) or internal")
 	fs.StringVar(&f.schemaModel, "schema-model", "produce-accept", "JSON Schema and OpenAPI schemas: produce-accept or strict")
-	fs.IntVar(&f.pgVersion, "pg-version", 16, "SQL: PostgreSQL major version (11 to 17) that decides lock and rewrite hazards")
+	fs.IntVar(&f.pgVersion, "pg-version", 16, fmt.Sprintf("SQL: PostgreSQL major version (%d to %d) that decides lock and rewrite hazards", sqlmigrate.MinPGVersion, sqlmigrate.MaxPGVersion))
 	fs.BoolVar(&f.failOnHazard, "fail-on-hazard", false, "SQL: also exit 1 when a finding carries a lock or rewrite hazard")
 	fs.StringVar(&f.against, "against", "", "compare each PATH at this git ref (or last-release, the newest v* tag) with the working tree: --against REF PATH...")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
@@ -150,8 +151,8 @@ func (f *compareFlags) options() (compatcheck.Options, compat.Policy, error) {
 		return opts, policy, usageError{"--schema-model: " + err.Error()}
 	}
 	opts.JSONSchema.Model, opts.OpenAPI.Model = model, model
-	if f.pgVersion < 11 || f.pgVersion > 17 {
-		return opts, policy, usageError{fmt.Sprintf("--pg-version: %d is not supported (want 11 to 17)", f.pgVersion)}
+	if f.pgVersion < sqlmigrate.MinPGVersion || f.pgVersion > sqlmigrate.MaxPGVersion {
+		return opts, policy, usageError{fmt.Sprintf("--pg-version: %d is not supported (want %d to %d)", f.pgVersion, sqlmigrate.MinPGVersion, sqlmigrate.MaxPGVersion)}
 	}
 	opts.SQL.PGVersion = f.pgVersion
 	return opts, policy, nil

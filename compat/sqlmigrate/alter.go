@@ -146,6 +146,8 @@ func (r *replayer) alterTable(as *pg_query.AlterTableStmt) {
 			r.validateConstraint(t, cmd.GetName())
 		case pg_query.AlterTableType_AT_DropConstraint:
 			r.dropConstraint(t, cmd.GetName(), cmd.GetMissingOk())
+		case pg_query.AlterTableType_AT_AttachPartition, pg_query.AlterTableType_AT_DetachPartition:
+			r.partitionCmd(t, cmd)
 		}
 	}
 }

@@ -17,14 +17,25 @@ type catalog struct {
 	views   map[string]*view
 	types   map[string]*enumType
 	indexes map[string]*index
+	// sequences and otherTypes (domains, composite and range types) are known by name
+	// only, so that DO block guards asking whether they exist can be decided.
+	sequences  map[string]bool
+	otherTypes map[string]bool
+	domains    map[string]*domain
+	// opaque is set once the replay met a schema change it could not read (a DO block
+	// left undecided): from then on the absence of an object proves nothing.
+	opaque bool
 }
 
 func newCatalog() *catalog {
 	return &catalog{
-		tables:  map[string]*table{},
-		views:   map[string]*view{},
-		types:   map[string]*enumType{},
-		indexes: map[string]*index{},
+		tables:     map[string]*table{},
+		views:      map[string]*view{},
+		types:      map[string]*enumType{},
+		indexes:    map[string]*index{},
+		sequences:  map[string]bool{},
+		otherTypes: map[string]bool{},
+		domains:    map[string]*domain{},
 	}
 }
 
@@ -43,24 +54,32 @@ type object struct {
 type table struct {
 	object
 	// replacedBy names a table a released migration filled from this one
-	// (INSERT INTO new SELECT ... FROM old), and comment holds COMMENT ON TABLE: either
-	// marks the expand step of expand–contract.
+	// (INSERT INTO new SELECT ... FROM old), and deprecated holds the released COMMENT ON
+	// TABLE that marked it deprecated: either marks the expand step of expand–contract.
 	replacedBy string
-	comment    string
+	deprecated *deprecation
 	cols       []*column
 	byName     map[string]*column
 	cons       map[string]*constraint
+	// complete is set for tables a replayed CREATE TABLE defined column by column: every
+	// column and constraint they have is in the catalog, so a missing one does not exist.
+	complete bool
+	// partitioned is set for a table declared PARTITION BY; partitionOf names the
+	// partitioned table this one is a partition of.
+	partitioned bool
+	partitionOf string
 }
 
 type column struct {
-	name     string
-	typ      typeRef
-	notNull  bool
-	def      *pg_query.Node
-	created  bool
-	pos      *compat.Position
-	comment  string
-	identity bool
+	name    string
+	typ     typeRef
+	notNull bool
+	def     *pg_query.Node
+	created bool
+	pos     *compat.Position
+	// deprecated holds the released COMMENT ON COLUMN that marked it deprecated.
+	deprecated *deprecation
+	identity   bool
 	// replacedBy names a column that a released migration filled from this one
 	// (UPDATE t SET new = f(old)): the expand step of expand–contract.
 	replacedBy string
@@ -76,6 +95,8 @@ type view struct {
 type enumType struct {
 	object
 	values []string
+	// complete is set when a replayed CREATE TYPE defined the labels.
+	complete bool
 }
 
 type index struct {

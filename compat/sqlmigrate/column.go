@@ -1,8 +1,6 @@
 package sqlmigrate
 
 import (
-	"strings"
-
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -94,8 +92,8 @@ func (r *replayer) columnFromDef(cd *pg_query.ColumnDef) (*column, []*pg_query.C
 	if d := cd.GetRawDefault(); d != nil {
 		col.def = d
 	}
-	if cd.GetLocation() > 0 {
-		line, c := r.m.position(int(cd.GetLocation()))
+	if cd.GetLocation() > 0 && r.s.base >= 0 {
+		line, c := r.m.position(r.s.base + int(cd.GetLocation()))
 		col.pos = compat.Pos(r.m.file, line, c)
 	}
 	var cons []*pg_query.Constraint
@@ -143,6 +141,8 @@ func (r *replayer) addColumn(t *table, relname string, cd *pg_query.ColumnDef, i
 	key := colKey(t.key, col.name)
 	subject := colSubject(t.key, col.name)
 	volatile := col.identity || (col.def != nil && isVolatile(col.def))
+	// Before PostgreSQL 11 every non-null default is written into every row.
+	anyDefault := r.pg < 11 && !volatile && col.def != nil && !isNullConstant(col.def)
 	var p *pending
 	if col.notNull && col.def == nil && !col.identity {
 		p = r.report(ruleRequiredColumnAdded, subject, key, nil, adviceRequiredColumn,
@@ -157,11 +157,16 @@ func (r *replayer) addColumn(t *table, relname string, cd *pg_query.ColumnDef, i
 		}
 		p = r.report(ruleColumnAdded, subject, key, nil, nil, "column %s %s is added %s", col.name, col.typ, what)
 	}
-	if volatile {
+	switch {
+	case volatile:
 		r.lock(t.key, opAddColumnVolatile)
 		r.hazard(p, hazardVolatileDefault, opAddColumnVolatile, adviceVolatileDefault,
 			"column %s gets a volatile default (computed per row), which rewrites %s under ACCESS EXCLUSIVE", col.name, t.key)
-	} else {
+	case anyDefault:
+		r.lock(t.key, opAddColumnDefaultBefore11)
+		r.hazard(p, hazardVolatileDefault, opAddColumnDefaultBefore11, adviceVolatileDefault,
+			"column %s gets a default, which PostgreSQL %d writes into every row: %s is rewritten under ACCESS EXCLUSIVE (PostgreSQL 11 and later store a non-volatile default in the catalog)", col.name, r.pg, t.key)
+	default:
 		r.lock(t.key, opAddColumn)
 	}
 	for _, c := range cons {
@@ -198,12 +203,12 @@ func (r *replayer) dropColumn(t *table, name string, missingOK bool) {
 	r.lock(t.key, opDropColumn)
 	subject := colSubject(t.key, name)
 	switch {
-	case col.replacedBy != "":
+	case col.replacedBy != "" && t.byName[col.replacedBy] != nil:
 		r.report(ruleReplacedColumnDropped, subject, "", col.pos, nil,
 			"column %s is dropped after a released migration backfilled its replacement %s", name, col.replacedBy)
-	case strings.Contains(strings.ToLower(col.comment), "deprecated"):
+	case col.deprecated != nil:
 		r.report(ruleReplacedColumnDropped, subject, "", col.pos, nil,
-			"column %s is dropped after a released migration marked it deprecated", name)
+			"column %s is dropped after a released migration marked it deprecated (COMMENT %s)", name, quoteLiteral(shorten(col.deprecated.text)))
 	default:
 		r.report(ruleColumnDropped, subject, "", col.pos, adviceDropColumn,
 			"column %s is dropped while the released application still reads and writes it", name)
@@ -225,34 +230,13 @@ func (r *replayer) renameColumn(t *table, from, to string) {
 		"column %s is renamed to %s while the released application still uses the old name", from, to)
 }
 
-// comment records COMMENT ON TABLE and COMMENT ON COLUMN, whose text may mark the
-// object deprecated.
-func (r *replayer) comment(c *pg_query.CommentStmt) {
-	if c.GetObjtype() == pg_query.ObjectType_OBJECT_TABLE {
-		if t, ok := r.cat.tables[nameList(c.GetObject().GetList().GetItems())]; ok {
-			t.comment = c.GetComment()
-		}
-		return
-	}
-	if c.GetObjtype() != pg_query.ObjectType_OBJECT_COLUMN {
-		return
-	}
-	items := c.GetObject().GetList().GetItems()
-	if len(items) < 2 {
-		return
-	}
-	t, ok := r.cat.tables[nameList(items[:len(items)-1])]
-	if !ok {
-		return
-	}
-	if col, ok := t.byName[items[len(items)-1].GetString_().GetSval()]; ok {
-		col.comment = c.GetComment()
-	}
-}
-
 // update notices backfills in released migrations: UPDATE t SET new = f(old) makes new
 // the replacement of old, the expand step of expand–contract.
 func (r *replayer) update(u *pg_query.UpdateStmt) {
+	r.checkTargets(u.GetTargetList(), "UPDATE")
+	if r.subject == "" {
+		r.subject = rangeKey(u.GetRelation())
+	}
 	if r.emit {
 		return
 	}

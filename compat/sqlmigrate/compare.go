@@ -53,12 +53,12 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if newLayout == LayoutSingleFile {
 		needOld, needNew = olds, news
 	} else {
-		oldByFile := make(map[string]*migration, len(olds))
+		oldByID := make(map[string]*migration, len(olds))
 		for _, m := range olds {
-			oldByFile[m.file] = m
+			oldByID[m.id] = m
 		}
 		for _, nm := range news {
-			switch om := oldByFile[nm.file]; {
+			switch om := oldByID[nm.id]; {
 			case om == nil:
 				needNew = append(needNew, nm)
 			case om.raw != nm.raw:
@@ -101,6 +101,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 		for _, s := range c.stmts {
 			r.apply(s)
 		}
+		r.endMigration()
 	}
 	findings := history
 	for _, p := range r.findings {
@@ -108,7 +109,10 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 			findings = append(findings, p.f)
 		}
 	}
-	return compat.NewReport(findings), nil
+	report = compat.NewReport(findings)
+	report.Unused = unusedIgnores(changes)
+	report.Sort()
+	return report, nil
 }
 
 // replayTxState sets the transaction and lock_timeout state a one-file change set starts

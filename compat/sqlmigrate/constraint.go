@@ -33,6 +33,11 @@ type constraint struct {
 	// notNullCol names the column of a CHECK (col IS NOT NULL), which lets PostgreSQL 12
 	// and later SET NOT NULL without a scan once the CHECK is validated.
 	notNullCol string
+	// ref is the table a FOREIGN KEY references.
+	ref string
+	// addedTx is the transaction that added the constraint NOT VALID (-1: none, or it
+	// ran on its own).
+	addedTx int
 }
 
 // conSpec is a constraint as written, with the column it was attached to when it was
@@ -135,7 +140,7 @@ func stringList(nodes []*pg_query.Node) []string {
 // for clauses that are not table constraints (NOT NULL, DEFAULT, ...).
 func buildConstraint(relname string, spec conSpec, created bool, pos *compat.Position) (*constraint, bool) {
 	c := spec.c
-	con := &constraint{created: created, pos: pos, valid: !c.GetSkipValidation()}
+	con := &constraint{created: created, pos: pos, valid: !c.GetSkipValidation(), addedTx: -1}
 	switch c.GetContype() {
 	case pg_query.ConstrType_CONSTR_CHECK:
 		con.kind = conCheck
@@ -150,6 +155,7 @@ func buildConstraint(relname string, spec conSpec, created bool, pos *compat.Pos
 	case pg_query.ConstrType_CONSTR_FOREIGN:
 		con.kind = conForeign
 		con.cols = stringList(c.GetFkAttrs())
+		con.ref = rangeKey(c.GetPktable())
 	case pg_query.ConstrType_CONSTR_EXCLUSION:
 		con.kind = conExclusion
 		for _, ex := range c.GetExclusions() {
@@ -213,6 +219,9 @@ func (r *replayer) addTableConstraint(t *table, relname string, c *pg_query.Cons
 		subject = colSubject(t.key, con.cols[0])
 	}
 	notValid := c.GetSkipValidation()
+	if notValid {
+		con.addedTx = r.txID()
+	}
 	switch con.kind {
 	case conCheck:
 		p := r.report(ruleCheckAdded, subject, obj, nil, adviceConstraintAdded, "CHECK constraint %s is added; released writers that violate it now fail", con.name)
@@ -251,11 +260,24 @@ func (r *replayer) addTableConstraint(t *table, relname string, c *pg_query.Cons
 }
 
 func (r *replayer) validateConstraint(t *table, name string) {
-	if con, ok := t.cons[name]; ok {
+	con, ok := t.cons[name]
+	if ok {
 		con.valid = true
 	}
-	if !t.created {
-		r.lock(t.key, opValidateConstraint)
+	if t.created {
+		return
+	}
+	r.lock(t.key, opValidateConstraint)
+	if ok && con.addedTx >= 0 && con.addedTx == r.txID() {
+		// The transaction still holds the lock that ADD CONSTRAINT took, so the scan of
+		// VALIDATE runs under it instead of under SHARE UPDATE EXCLUSIVE.
+		op, what := opAddCheck, "ACCESS EXCLUSIVE, blocking reads and writes"
+		if con.kind == conForeign {
+			op, what = opAddForeignKey, "SHARE ROW EXCLUSIVE on both tables, blocking writes"
+		}
+		r.lock(t.key, op)
+		r.hazard(nil, hazardConstraintValidated, op, adviceNotValid,
+			"VALIDATE CONSTRAINT %s runs in the transaction that added it NOT VALID, so its scan of %s still holds %s", name, t.key, what)
 	}
 }
 

@@ -23,8 +23,13 @@
 // Breaking and read-tolerant findings and every hazard carry the safe sequence of
 // releases that reaches the same end state.
 //
-// Migrations are read in the layouts of golang-migrate, goose, Flyway, dbmate, one
-// directory per migration, plain numbered files, or as one file compared as a migration
-// log; see [Layout]. A "-- compatcheck:ignore RULE reason" comment on the line before a
-// statement suppresses that rule's finding (or leaves out that hazard) for the statement.
+// Migrations are read in the layouts of golang-migrate, goose, Flyway, dbmate, diesel,
+// Prisma, Supabase, Atlas (atlas.sum verified) and sqitch, one directory per migration,
+// plain numbered files, or as one file compared as a migration log; see [Layout]. DO
+// blocks are evaluated: the SQL their PL/pgSQL runs is replayed, constant EXECUTE strings
+// are folded and guards on the system catalogs decided, and what cannot be analyzed is an
+// undecided DO_BLOCK_NOT_ANALYZED finding. A statement PostgreSQL refuses carries a
+// rejected hazard, which fails every policy. A "-- compatcheck:ignore RULE reason" comment
+// on the line before a statement suppresses that rule's finding (or leaves out that
+// hazard) for the statement; one that suppresses nothing is listed in Report.Unused.
 package sqlmigrate

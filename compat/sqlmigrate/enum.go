@@ -10,8 +10,8 @@ import (
 
 var ruleTypeAdded = compat.Register(compat.Rule{
 	ID: "TYPE_ADDED", Kind: compat.KindSQL, Backward: true, Forward: true,
-	Title: "An enum type is added",
-	Why:   "The released application uses no column of a type it does not know, so nothing it does changes.",
+	Title: "An enum type or a domain is added",
+	Why:   "The released application uses no column of a type it does not know, so nothing it does changes. Constraints on a new domain hold back no released writer either; adding constraints to a domain that columns already use is DOMAIN_CONSTRAINT_ADDED.",
 	Old:   "CREATE TABLE orders (id bigint PRIMARY KEY);",
 	New:   "CREATE TYPE order_status AS ENUM ('new', 'paid');",
 	Safe:  "Nothing to sequence: add the type in any release.",
@@ -80,7 +80,7 @@ var adviceRenameType = []string{
 
 func (r *replayer) createEnum(ce *pg_query.CreateEnumStmt) {
 	key := nameList(ce.GetTypeName())
-	e := &enumType{object: object{key: key, created: r.emit, pos: r.pos()}}
+	e := &enumType{object: object{key: key, created: r.emit, pos: r.pos()}, complete: true}
 	for _, v := range ce.GetVals() {
 		e.values = append(e.values, v.GetString_().GetSval())
 	}
@@ -113,7 +113,7 @@ func (r *replayer) alterEnum(ae *pg_query.AlterEnumStmt) {
 	}
 	e.values = append(e.values, ae.GetNewVal())
 	if r.pg < 12 && r.inTx {
-		r.hazard(nil, hazardEnumInTransaction, "", adviceOutsideTransaction,
+		r.refused(nil, hazardEnumInTransaction, "", adviceOutsideTransaction,
 			"ALTER TYPE ... ADD VALUE cannot run inside a transaction block before PostgreSQL 12, and this statement runs inside one (%s)", r.txReason())
 		if r.subject == "" {
 			r.subject = key
@@ -127,18 +127,27 @@ func (r *replayer) alterEnum(ae *pg_query.AlterEnumStmt) {
 }
 
 func (r *replayer) dropType(key string, missingOK bool) {
-	e, ok := r.cat.types[key]
-	if !ok && missingOK {
+	var obj *object
+	if e, ok := r.cat.types[key]; ok {
+		obj = &e.object
+	} else if d, ok := r.cat.domains[key]; ok {
+		obj = &d.object
+	} else if r.cat.otherTypes[key] {
+		obj = &object{key: key}
+	}
+	if obj == nil && missingOK {
 		return
 	}
 	delete(r.cat.types, key)
-	if ok && e.created {
+	delete(r.cat.domains, key)
+	delete(r.cat.otherTypes, key)
+	if obj != nil && obj.created {
 		r.netOut(key)
 		return
 	}
 	var pos *compat.Position
-	if ok {
-		pos = e.pos
+	if obj != nil {
+		pos = obj.pos
 	}
 	r.report(ruleTypeDropped, key, "", pos, adviceDropType, "type %s is dropped while the released application may still use it", key)
 }
@@ -147,15 +156,24 @@ func (r *replayer) renameType(from, to string) {
 	if from == "" {
 		return
 	}
-	e, ok := r.cat.types[from]
-	if !ok {
-		e = &enumType{object: object{key: from}}
+	var obj *object
+	if d, ok := r.cat.domains[from]; ok {
+		delete(r.cat.domains, from)
+		d.key = to
+		r.cat.domains[to] = d
+		obj = &d.object
+	} else {
+		e, ok := r.cat.types[from]
+		if !ok {
+			e = &enumType{object: object{key: from}}
+		}
+		delete(r.cat.types, from)
+		e.key = to
+		r.cat.types[to] = e
+		obj = &e.object
 	}
-	delete(r.cat.types, from)
-	e.key = to
-	r.cat.types[to] = e
-	if e.created {
+	if obj.created {
 		return
 	}
-	r.report(ruleTypeRenamed, from, "", e.pos, adviceRenameType, "type %s is renamed to %s while the released application may still use the old name", from, to)
+	r.report(ruleTypeRenamed, from, "", obj.pos, adviceRenameType, "type %s is renamed to %s while the released application may still use the old name", from, to)
 }

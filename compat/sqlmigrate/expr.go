@@ -100,3 +100,13 @@ func isVolatile(n *pg_query.Node) bool {
 	})
 	return volatile
 }
+
+// isNullConstant reports a default that is the NULL constant (DEFAULT NULL), which never
+// fills rows.
+func isNullConstant(n *pg_query.Node) bool {
+	if tc := n.GetTypeCast(); tc != nil {
+		n = tc.GetArg()
+	}
+	c := n.GetAConst()
+	return c != nil && c.GetIsnull()
+}

@@ -20,21 +20,37 @@ var hazardIndexWithoutConcurrently = compat.Register(compat.Rule{
 
 var hazardNotInTransaction = compat.Register(compat.Rule{
 	ID: "STATEMENT_NOT_ALLOWED_IN_TRANSACTION", Kind: compat.KindSQL, Hazard: true,
-	Title: "A CONCURRENTLY statement or VACUUM runs inside a transaction",
-	Why: "PostgreSQL refuses CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and " +
-		"VACUUM inside a transaction block (explicit BEGIN, the runner's wrapping transaction, or a " +
-		"multi-statement query), so the migration fails when it is applied.",
+	Title: "A CONCURRENTLY statement, VACUUM or a database-level command runs inside a transaction",
+	Why: "PostgreSQL refuses CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, " +
+		"DETACH PARTITION CONCURRENTLY, VACUUM, CREATE and DROP DATABASE, CREATE and DROP TABLESPACE and " +
+		"ALTER SYSTEM inside a transaction block (explicit BEGIN, the runner's wrapping transaction, a " +
+		"multi-statement query or a DO block), so the migration fails when it is applied; the finding " +
+		"that carries the hazard fails the run whatever --fail-on says.",
 	Old:  "-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);",
 	New:  "-- +goose Up\nCREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);",
 	Safe: "Put the statement alone in a migration that runs outside a transaction (goose: -- +goose NO TRANSACTION; dbmate: transaction:false; golang-migrate: a file with only that statement).",
 })
 
+var hazardRefused = compat.Register(compat.Rule{
+	ID: "STATEMENT_REFUSED_BY_SERVER", Kind: compat.KindSQL, Hazard: true,
+	Title: "PostgreSQL refuses the statement as written",
+	Scope: "depends on the PostgreSQL version for statements that do not exist in it yet",
+	Why: "The server rejects the statement whatever the data (a column assigned twice in one UPDATE or " +
+		"INSERT, DROP INDEX CONCURRENTLY of several indexes or with CASCADE, a CONCURRENTLY form the " +
+		"targeted PostgreSQL version does not have), so the migration fails when it is applied. The " +
+		"finding that carries the hazard fails the run whatever --fail-on says.",
+	Old:  "CREATE TABLE users (id bigint PRIMARY KEY, name text);",
+	New:  "UPDATE users SET name = 'a', name = 'b';",
+	Safe: "Rewrite the statement in a form the targeted PostgreSQL version accepts (one assignment per column, one index per DROP INDEX CONCURRENTLY, no CASCADE).",
+})
+
 var hazardConstraintValidated = compat.Register(compat.Rule{
 	ID: "CONSTRAINT_VALIDATED_UNDER_LOCK", Kind: compat.KindSQL, Hazard: true,
-	Title: "A CHECK or FOREIGN KEY is added without NOT VALID",
+	Title: "A CHECK, FOREIGN KEY or domain constraint is added without NOT VALID",
 	Why: "Adding the constraint checks every existing row while holding the lock (ACCESS EXCLUSIVE for " +
-		"CHECK, SHARE ROW EXCLUSIVE on both tables for FOREIGN KEY), blocking the running application's " +
-		"writes (and, for CHECK, reads) for the whole scan.",
+		"CHECK, SHARE ROW EXCLUSIVE on both tables for FOREIGN KEY, SHARE on every table that uses the " +
+		"domain for ALTER DOMAIN ... ADD CONSTRAINT), blocking the running application's writes (and, for " +
+		"CHECK, reads) for the whole scan.",
 	Old:  "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);",
 	New:  "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);",
 	Safe: "Add the constraint NOT VALID (new rows are checked at once, briefly locked), then VALIDATE CONSTRAINT in a later migration, which scans under SHARE UPDATE EXCLUSIVE and lets reads and writes continue.",
@@ -64,9 +80,11 @@ var hazardTypeRewrite = compat.Register(compat.Rule{
 var hazardVolatileDefault = compat.Register(compat.Rule{
 	ID: "VOLATILE_DEFAULT_REWRITES_TABLE", Kind: compat.KindSQL, Hazard: true,
 	Title: "A column is added with a volatile default, rewriting the table",
-	Why: "Since PostgreSQL 11 a constant default is stored in the catalog, but a volatile one (random(), " +
-		"gen_random_uuid(), nextval() of a serial or identity column, a stored generated column) is computed " +
-		"for every row: the table is rewritten under ACCESS EXCLUSIVE.",
+	Scope: "PostgreSQL 10 rewrites the table for any non-null default; 11 and later only for volatile ones",
+	Why: "Since PostgreSQL 11 a constant or stable default is stored in the catalog, but a volatile one " +
+		"(random(), gen_random_uuid(), nextval() of a serial or identity column, a stored generated column) " +
+		"is computed for every row: the table is rewritten under ACCESS EXCLUSIVE. Before 11, every " +
+		"non-null default is written into every row the same way.",
 	Old:  "CREATE TABLE users (id bigint PRIMARY KEY);",
 	New:  "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();",
 	Safe: "Add the column without a default (or with a constant one), SET DEFAULT for new rows, and backfill existing rows in batches.",
@@ -107,20 +125,10 @@ var hazardEnumInTransaction = compat.Register(compat.Rule{
 	ID: "ENUM_LABEL_ADDED_IN_TRANSACTION", Kind: compat.KindSQL, Hazard: true,
 	Title: "ALTER TYPE ... ADD VALUE runs inside a transaction before PostgreSQL 12",
 	Scope: "PostgreSQL 11",
-	Why:   "Before PostgreSQL 12, ALTER TYPE ... ADD VALUE cannot run inside a transaction block, so the migration fails.",
+	Why:   "Before PostgreSQL 12, ALTER TYPE ... ADD VALUE cannot run inside a transaction block, so the migration fails; the finding that carries the hazard fails the run whatever --fail-on says.",
 	Old:   "CREATE TYPE status AS ENUM ('new', 'paid');",
 	New:   "ALTER TYPE status ADD VALUE 'refunded';",
 	Safe:  "Put ADD VALUE alone in a migration that runs outside a transaction, or target PostgreSQL 12 or later.",
-})
-
-var hazardDoBlock = compat.Register(compat.Rule{
-	ID: "DDL_IN_DO_BLOCK", Kind: compat.KindSQL, Hazard: true,
-	Title: "A DO block was not analyzed",
-	Why: "compatcheck does not execute PL/pgSQL, so schema changes and locks inside a DO block are " +
-		"invisible to it and to this report.",
-	Old:  "CREATE TABLE users (id bigint PRIMARY KEY);",
-	New:  "DO $$ BEGIN EXECUTE 'ALTER TABLE users ADD COLUMN x int'; END $$;",
-	Safe: "Write schema changes as plain SQL statements so they can be checked; keep DO blocks for data fixes.",
 })
 
 // Carriers: a hazard is reported inside a finding, so a statement that changes no
@@ -135,16 +143,6 @@ var ruleMaintenanceRun = compat.Register(compat.Rule{
 	Old:  "CREATE TABLE events (id bigint PRIMARY KEY);",
 	New:  "VACUUM FULL events;",
 	Safe: "Nothing to sequence; see the hazards it carries.",
-})
-
-var ruleDoBlockRun = compat.Register(compat.Rule{
-	ID: "DO_BLOCK_RUN", Kind: compat.KindSQL, Backward: true, Forward: true,
-	Title: "A DO block runs in a new migration",
-	Why: "The block's effect is not analyzed, so no class can be proven; the finding carries the " +
-		"DDL_IN_DO_BLOCK hazard so that a reviewer looks at it.",
-	Old:  "CREATE TABLE users (id bigint PRIMARY KEY);",
-	New:  "DO $$ BEGIN EXECUTE 'ALTER TABLE users ADD COLUMN x int'; END $$;",
-	Safe: "Review the block by hand, or rewrite its schema changes as plain SQL.",
 })
 
 // Advice for the hazards, one step per element.

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/compatcheck/compatcheck/compat"
 )
@@ -64,7 +65,16 @@ func normalized(s *statement, m *migration) string {
 	if s.norm != "" {
 		return s.norm
 	}
-	out, err := pg_query.Deparse(&pg_query.ParseResult{Stmts: []*pg_query.RawStmt{{Stmt: s.node}}})
+	node := s.node
+	if bodies := bodyStrings(node); len(bodies) > 0 {
+		// A function or DO body is one string to the SQL parser, so reindenting it or
+		// changing a keyword's case would read as an edit: compare its tokens instead.
+		node = proto.Clone(node).(*pg_query.Node)
+		for _, b := range bodyStrings(node) {
+			b.Sval = canonicalBody(b.GetSval())
+		}
+	}
+	out, err := pg_query.Deparse(&pg_query.ParseResult{Stmts: []*pg_query.RawStmt{{Stmt: node}}})
 	if err != nil {
 		out = strings.Join(strings.Fields(m.text[s.off:s.end]), " ")
 	}
@@ -104,18 +114,18 @@ func compareHistory(layout Layout, olds, news []*migration) ([]compat.Finding, [
 	}
 	var out []compat.Finding
 	var changes []changeItem
-	newByFile := make(map[string]*migration, len(news))
+	newByID := make(map[string]*migration, len(news))
 	for _, m := range news {
-		newByFile[m.file] = m
+		newByID[m.id] = m
 	}
-	oldByFile := make(map[string]*migration, len(olds))
+	oldByID := make(map[string]*migration, len(olds))
 	var last *migration
 	for _, om := range olds {
-		oldByFile[om.file] = om
+		oldByID[om.id] = om
 		if !om.repeatable && (last == nil || compareVersions(om.version, last.version) > 0) {
 			last = om
 		}
-		nm, ok := newByFile[om.file]
+		nm, ok := newByID[om.id]
 		switch {
 		case !ok:
 			f := ruleMigrationDeleted.Findingf(om.file, "released migration %s is deleted", om.file)
@@ -142,14 +152,17 @@ func compareHistory(layout Layout, olds, news []*migration) ([]compat.Finding, [
 		}
 	}
 	for _, nm := range news {
-		if _, released := oldByFile[nm.file]; released {
+		if _, released := oldByID[nm.id]; released {
 			continue
+		}
+		if nm.checkpoint {
+			continue // Atlas runs checkpoint files on new databases only
 		}
 		if !nm.repeatable && last != nil && compareVersions(nm.version, last.version) < 0 {
 			f := ruleMigrationOutOfOrder.Findingf(nm.file, "new migration %s (version %s) is ordered before released migration %s (version %s)",
-				nm.file, versionString(nm.version), last.file, versionString(last.version))
+				nm.file, nm.versionLabel(), last.file, last.versionLabel())
 			f.New = compat.Pos(nm.file, 1, 1)
-			f.Advice = []string{"renumber the migration after version " + versionString(last.version) + ", the last released one"}
+			f.Advice = []string{"renumber the migration after version " + last.versionLabel() + ", the last released one"}
 			out = append(out, f)
 		}
 		changes = append(changes, changeItem{m: nm, stmts: nm.stmts})
@@ -191,4 +204,63 @@ func compareLog(om, nm *migration) ([]compat.Finding, []changeItem) {
 		changes = append(changes, changeItem{m: nm, stmts: nm.stmts[len(om.stmts):]})
 	}
 	return out, changes
+}
+
+// bodyStrings returns the body strings of CREATE FUNCTION / PROCEDURE and DO (their AS
+// clause), which the SQL parser keeps as text.
+func bodyStrings(n *pg_query.Node) []*pg_query.String {
+	var opts []*pg_query.Node
+	switch {
+	case n.GetCreateFunctionStmt() != nil:
+		opts = n.GetCreateFunctionStmt().GetOptions()
+	case n.GetDoStmt() != nil:
+		opts = n.GetDoStmt().GetArgs()
+	default:
+		return nil
+	}
+	var out []*pg_query.String
+	for _, o := range opts {
+		d := o.GetDefElem()
+		if d == nil || d.GetDefname() != "as" {
+			continue
+		}
+		if s := d.GetArg().GetString_(); s != nil {
+			out = append(out, s)
+		}
+		for _, item := range d.GetArg().GetList().GetItems() {
+			if s := item.GetString_(); s != nil {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// canonicalBody renders a function or DO body as its SQL tokens: comments and layout
+// dropped, keywords and unquoted identifiers in lower case (PL/pgSQL, like SQL, folds
+// them), literals kept as written. Two bodies with the same rendering run the same code.
+func canonicalBody(body string) string {
+	scan, err := pg_query.Scan(body)
+	if err != nil {
+		return body
+	}
+	var b strings.Builder
+	for _, t := range scan.GetTokens() {
+		if t.GetToken() == pg_query.Token_SQL_COMMENT || t.GetToken() == pg_query.Token_C_COMMENT {
+			continue
+		}
+		start, end := int(t.GetStart()), int(t.GetEnd())
+		if start < 0 || end > len(body) || start > end {
+			return body
+		}
+		text := body[start:end]
+		if t.GetKeywordKind() != pg_query.KeywordKind_NO_KEYWORD || (t.GetToken() == pg_query.Token_IDENT && !strings.HasPrefix(text, `"`)) {
+			text = strings.ToLower(text)
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(text)
+	}
+	return b.String()
 }

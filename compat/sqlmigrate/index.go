@@ -49,12 +49,15 @@ func (r *replayer) notInTransaction(what string) {
 	if !r.inTx {
 		return
 	}
-	r.hazard(nil, hazardNotInTransaction, "", adviceOutsideTransaction,
+	r.refused(nil, hazardNotInTransaction, "", adviceOutsideTransaction,
 		"%s cannot run inside a transaction block, and this statement runs inside one (%s)", what, r.txReason())
 }
 
 // txReason says why the current statement is inside a transaction.
 func (r *replayer) txReason() string {
+	if r.doDepth > 0 {
+		return "inside a DO block, whose statements run inside the DO statement's transaction"
+	}
 	if r.explicitTx {
 		return "after an explicit BEGIN"
 	}
@@ -72,14 +75,30 @@ func (r *replayer) createIndex(is *pg_query.IndexStmt) {
 	if _, exists := r.cat.indexes[key]; exists && is.GetIfNotExists() {
 		return
 	}
-	t := r.cat.table(tkey)
 	r.cat.indexes[key] = &index{object: object{key: key, created: r.emit, pos: r.pos()}, table: tkey, unique: is.GetUnique()}
 	if is.GetConcurrent() {
 		r.notInTransaction("CREATE INDEX CONCURRENTLY")
+		if pt, ok := r.cat.tables[tkey]; ok && pt.partitioned {
+			r.refused(nil, hazardRefused, "", []string{"CREATE INDEX ON ONLY the partitioned table (an invalid index, built instantly)", "CREATE INDEX CONCURRENTLY on each partition, then ALTER INDEX ... ATTACH PARTITION each one"},
+				"CREATE INDEX CONCURRENTLY cannot build an index on partitioned table %s, so PostgreSQL refuses the statement", tkey)
+		}
 	}
 	if r.subject == "" {
 		r.subject = tkey
 	}
+	if v, ok := r.cat.views[tkey]; ok {
+		// An index on a materialized view restricts no writer (the application does not
+		// write a view); building it blocks REFRESH, not reads.
+		if !v.created {
+			p := r.report(ruleIndexAdded, key, colKey(tkey, "#"+key), nil, nil, "index %s is added on materialized view %s", key, tkey)
+			if !is.GetConcurrent() {
+				r.hazard(p, hazardIndexWithoutConcurrently, opCreateIndex, adviceConcurrentIndex,
+					"CREATE INDEX without CONCURRENTLY blocks REFRESH MATERIALIZED VIEW %s for the whole build", tkey)
+			}
+		}
+		return
+	}
+	t := r.cat.table(tkey)
 	if t.created {
 		return
 	}
@@ -133,10 +152,30 @@ func (r *replayer) dropIndex(key string, ds *pg_query.DropStmt) {
 	if ok {
 		pos = ix.pos
 	}
+	var p *pending
 	if ok && ix.unique {
-		r.report(ruleConstraintDropped, key, "", pos, adviceConstraintDropped,
+		p = r.report(ruleConstraintDropped, key, "", pos, adviceConstraintDropped,
 			"unique index %s is dropped; old readers may meet duplicates it used to exclude", key)
-		return
+	} else {
+		p = r.report(ruleIndexDropped, key, "", pos, nil, "index %s is dropped", key)
 	}
-	r.report(ruleIndexDropped, key, "", pos, nil, "index %s is dropped", key)
+	if ok && !ds.GetConcurrent() {
+		r.hazard(p, hazardDropIndex, opDropIndex, adviceDropIndex,
+			"DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on %s, blocking every query on it until the index is gone", ix.table)
+	}
+}
+
+var hazardDropIndex = compat.Register(compat.Rule{
+	ID: "INDEX_DROPPED_WITHOUT_CONCURRENTLY", Kind: compat.KindSQL, Hazard: true,
+	Title: "An index of an existing table is dropped without CONCURRENTLY",
+	Why: "A plain DROP INDEX takes ACCESS EXCLUSIVE on the table: it is quick once granted, but while it " +
+		"waits for running queries every later query on the table queues behind it.",
+	Old:  "CREATE INDEX orders_user_idx ON orders (user_id);",
+	New:  "DROP INDEX orders_user_idx;",
+	Safe: "DROP INDEX CONCURRENTLY, one index per statement, in a migration of its own outside a transaction.",
+})
+
+var adviceDropIndex = []string{
+	"drop the index with DROP INDEX CONCURRENTLY (one index, no CASCADE)",
+	"run it in a migration of its own, outside a transaction",
 }

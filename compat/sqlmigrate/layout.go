@@ -30,10 +30,31 @@ const (
 	// LayoutDbmate is github.com/amacneil/dbmate: N_name.sql split by "-- migrate:up" and
 	// "-- migrate:down"; wrapped in a transaction unless "transaction:false".
 	LayoutDbmate Layout = "dbmate"
-	// LayoutDirectory is one directory per migration, <N>_name/up.sql (Hasura style; a
-	// down.sql beside it is ignored) or <N>_name/migration.sql (Prisma style), each run in
-	// a transaction.
+	// LayoutDirectory is one directory per migration, <N>_name/up.sql (Hasura; a down.sql
+	// beside it is ignored), ordered by the number N, each run in a transaction.
 	LayoutDirectory Layout = "directory"
+	// LayoutDiesel is diesel's <version>_name/up.sql beside down.sql: the version is the
+	// name up to the first underscore with dashes removed (2019-02-26-002946 reads
+	// 20190226002946), compared as a string; each migration runs in a transaction unless
+	// its metadata.toml says run_in_transaction = false.
+	LayoutDiesel Layout = "diesel"
+	// LayoutPrisma is Prisma Migrate's <timestamp>_name/migration.sql, with
+	// migration_lock.toml at the root, ordered by directory name. Prisma sends a file as
+	// one multi-statement query, like golang-migrate.
+	LayoutPrisma Layout = "prisma"
+	// LayoutSupabase is the Supabase CLI's supabase/migrations/<timestamp>_name.sql, each
+	// file run in a transaction, except the statements the CLI runs on their own because
+	// PostgreSQL refuses them in one (CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY,
+	// VACUUM, ALTER SYSTEM, CLUSTER).
+	LayoutSupabase Layout = "supabase"
+	// LayoutAtlas is Atlas's versioned directory: <version>_name.sql beside atlas.sum,
+	// ordered by file name, each file in a transaction unless "-- atlas:txmode none".
+	// atlas.sum is verified as atlas migrate apply verifies it.
+	LayoutAtlas Layout = "atlas"
+	// LayoutSqitch is a sqitch project: sqitch.plan lists the changes in deploy order and
+	// deploy/<change>.sql holds each one (revert/ and verify/ are not read); scripts run
+	// through psql statement by statement, so only their own BEGIN opens a transaction.
+	LayoutSqitch Layout = "sqitch"
 	// LayoutNumbered is plain numbered files, 001_name.sql, applied in numeric order one
 	// statement at a time (as psql -f does), so only explicit BEGIN opens a transaction.
 	LayoutNumbered Layout = "numbered"
@@ -47,7 +68,8 @@ var (
 	reGolangMigrate = regexp.MustCompile(`^([0-9]+)_(.*)\.(up|down)\.sql$`)
 	reFlyway        = regexp.MustCompile(`^([VUR])([0-9]+(?:[._][0-9]+)*)?__(.*)\.sql$`)
 	reNumbered      = regexp.MustCompile(`^([0-9]+)(?:[_.-](.*))?\.sql$`)
-	reDirectory     = regexp.MustCompile(`^([0-9]+)(?:[_.-](.*))?$`)
+	reDirectory     = regexp.MustCompile(`^[0-9][0-9-]*(?:_.*)?$`)
+	reSupabase      = regexp.MustCompile(`^([0-9]+)_(.*)\.sql$`)
 	reGooseMark     = regexp.MustCompile(`(?im)^[ \t]*--[ \t]*\+goose[ \t]+up\b`)
 	reDbmateMark    = regexp.MustCompile(`(?im)^[ \t]*--[ \t]*migrate:up\b`)
 	reGooseLine     = regexp.MustCompile(`(?i)^[ \t]*--[ \t]*\+goose[ \t]+(.*?)[ \t]*$`)
@@ -57,67 +79,154 @@ var (
 // maxVersionDigits bounds a version segment so it fits in a uint64.
 const maxVersionDigits = 19
 
+// Files that mark a layout.
+const (
+	prismaLock     = "migration_lock.toml"
+	dieselSetup    = "00000000000000_diesel_initial_setup"
+	dieselMetadata = "metadata.toml"
+	atlasSum       = "atlas.sum"
+	sqitchPlan     = "sqitch.plan"
+)
+
 // loadMigrations reads, splits and checks every migration of src. Parsing is left to
 // the caller, which parses only the migrations the comparison needs (see relevance.go).
 func loadMigrations(src compat.Source) (Layout, []*migration, error) {
-	files, err := src.Files(".sql")
+	all, err := src.Files(".sql", ".toml", ".sum", ".plan")
 	if err != nil {
 		return "", nil, err
 	}
-	if len(files) == 0 {
-		if !src.IsDir() {
+	var files []string
+	present := map[string]bool{}
+	for _, f := range all {
+		present[f] = true
+		if strings.HasSuffix(f, ".sql") {
+			files = append(files, f)
+		}
+	}
+	if !src.IsDir() {
+		if len(files) == 0 {
 			return "", nil, src.Errorf(src.File, 0, 0, "not a .sql file")
 		}
+		m, err := readMigration(src, LayoutSingleFile, files[0])
+		if err != nil {
+			return "", nil, err
+		}
+		return LayoutSingleFile, []*migration{m}, nil
+	}
+	switch {
+	case present[sqitchPlan]:
+		return loadSqitch(src, present)
+	case present[atlasSum]:
+		return loadAtlas(src, files)
+	}
+	if len(files) == 0 {
 		// An empty directory is the baseline of a project's first migration.
 		return "", nil, nil
 	}
-	raws := make(map[string]string, len(files))
-	for _, f := range files {
-		data, err := src.ReadFile(f)
-		if err != nil {
-			return "", nil, err
-		}
-		if off := invalidUTF8(data); off >= 0 {
-			line, col := newLineIndex(string(data)).position(off)
-			return "", nil, src.Errorf(f, line, col, "not a UTF-8 text file (binary or wrongly encoded)")
-		}
-		raws[f] = string(data)
-	}
-	layout := LayoutSingleFile
-	if src.IsDir() {
-		layout = detectLayout(files, raws)
+	layout := LayoutNumbered
+	if sub, ok := supabaseFiles(src, files); ok {
+		layout, files = LayoutSupabase, sub
+	} else {
+		layout = detectLayout(files, present, func(f string) string {
+			raw, _ := src.ReadFile(f)
+			return string(raw)
+		})
 	}
 	var out []*migration
-	seen := map[string]string{}
-	var split []*migration
 	for _, f := range files {
-		m, skip, err := splitMigration(src, layout, f, raws[f])
+		m, err := readMigration(src, layout, f)
 		if err != nil {
 			return "", nil, err
 		}
-		if !skip {
-			split = append(split, m)
+		if m == nil {
+			continue
 		}
-	}
-	for _, m := range split {
-		f := m.file
-		if !m.repeatable && layout != LayoutSingleFile {
-			key := versionString(m.version)
-			if other, dup := seen[key]; dup {
-				return "", nil, src.Errorf(f, 1, 1, "duplicate migration version %s (also %s)", key, other)
+		if layout == LayoutDiesel {
+			if err := readDieselMetadata(src, m, present); err != nil {
+				return "", nil, err
 			}
-			seen[key] = f
 		}
 		out = append(out, m)
+	}
+	if err := checkVersions(src, out); err != nil {
+		return "", nil, err
 	}
 	sortMigrations(out)
 	return layout, out, nil
 }
 
+// readMigration reads one file and splits it into the migration its runner applies; it
+// returns nil for files the layout ignores (down files, undo migrations).
+func readMigration(src compat.Source, layout Layout, f string) (*migration, error) {
+	raw, err := readText(src, f)
+	if err != nil {
+		return nil, err
+	}
+	m, skip, err := splitMigration(src, layout, f, raw)
+	if err != nil || skip {
+		return nil, err
+	}
+	return m, nil
+}
+
+// readText reads a file that must be UTF-8 text.
+func readText(src compat.Source, f string) (string, error) {
+	data, err := src.ReadFile(f)
+	if err != nil {
+		return "", err
+	}
+	if off := invalidUTF8(data); off >= 0 {
+		line, col := newLineIndex(string(data)).position(off)
+		return "", src.Errorf(f, line, col, "not a UTF-8 text file (binary or wrongly encoded)")
+	}
+	return string(data), nil
+}
+
+// checkVersions refuses two versioned migrations with one version.
+func checkVersions(src compat.Source, ms []*migration) error {
+	seen := map[string]string{}
+	for _, m := range ms {
+		if m.repeatable {
+			continue
+		}
+		key := m.versionLabel()
+		if other, dup := seen[key]; dup {
+			return src.Errorf(m.file, 1, 1, "duplicate migration version %s (also %s)", key, other)
+		}
+		seen[key] = m.file
+	}
+	return nil
+}
+
+// supabaseDir is where the Supabase CLI keeps migrations in a project.
+const supabaseDir = "supabase/migrations"
+
+// supabaseFiles returns the migrations of a Supabase project: the .sql files directly in
+// supabase/migrations/ when the tree is a project root, or every file when the tree is
+// that directory itself (its name ends in supabase/migrations). Other .sql files of a
+// project (supabase/seed.sql, tests) are not migrations and are not read.
+func supabaseFiles(src compat.Source, files []string) ([]string, bool) {
+	var sub []string
+	for _, f := range files {
+		if path.Dir(f) == supabaseDir {
+			sub = append(sub, f)
+		}
+	}
+	if len(sub) > 0 {
+		return sub, true
+	}
+	name := strings.TrimSuffix(path.Clean("/"+src.Name), "/")
+	if strings.HasSuffix(name, "/"+supabaseDir) {
+		return files, true
+	}
+	return nil, false
+}
+
 // detectLayout decides a directory's layout from its file names, and between goose,
-// dbmate and plain numbered files from their annotations. The first distinctive file
-// decides; files that do not follow the decided layout are reported by splitMigration.
-func detectLayout(files []string, raws map[string]string) Layout {
+// dbmate and plain numbered files from their annotations (read reads a file). The first
+// distinctive file decides; files that do not follow the decided layout are reported by
+// splitMigration.
+func detectLayout(files []string, present map[string]bool, read func(string) string) Layout {
 	for _, f := range files {
 		if reGolangMigrate.MatchString(path.Base(f)) {
 			return LayoutGolangMigrate
@@ -128,16 +237,32 @@ func detectLayout(files []string, raws map[string]string) Layout {
 			return LayoutFlyway
 		}
 	}
+	if present[prismaLock] {
+		return LayoutPrisma
+	}
+	directory := false
 	for _, f := range files {
-		if dir := path.Dir(f); dir != "." && isDirectoryMigration(f) {
-			return LayoutDirectory
+		if path.Dir(f) == "." || !isDirectoryMigration(f) {
+			continue
+		}
+		if path.Base(f) == "migration.sql" {
+			return LayoutPrisma
+		}
+		directory = true
+		dir := path.Dir(f)
+		if v, _, _ := strings.Cut(dir, "_"); strings.Contains(v, "-") || dir == dieselSetup || present[path.Join(dir, dieselMetadata)] {
+			return LayoutDiesel
 		}
 	}
+	if directory {
+		return LayoutDirectory
+	}
 	for _, f := range files {
-		if reGooseMark.MatchString(raws[f]) {
+		raw := read(f)
+		if reGooseMark.MatchString(raw) {
 			return LayoutGoose
 		}
-		if reDbmateMark.MatchString(raws[f]) {
+		if reDbmateMark.MatchString(raw) {
 			return LayoutDbmate
 		}
 	}
@@ -167,11 +292,21 @@ func parseVersion(src compat.Source, file, s string) ([]uint64, error) {
 	return v, nil
 }
 
+// textVersion orders a version the way runners that compare version strings do (diesel,
+// Prisma, Supabase, Atlas): byte by byte, a prefix first. Each byte is one segment.
+func textVersion(s string) []uint64 {
+	v := make([]uint64, len(s))
+	for i := 0; i < len(s); i++ {
+		v[i] = uint64(s[i])
+	}
+	return v
+}
+
 // splitMigration builds the migration of one file: its version from the name and its up
 // text from the layout's sections. skip is set for files the layout ignores (down files).
 func splitMigration(src compat.Source, layout Layout, file, raw string) (m *migration, skip bool, err error) {
 	base := path.Base(file)
-	m = &migration{src: src, file: file, raw: raw, text: raw, lines: newLineIndex(raw)}
+	m = &migration{src: src, file: file, id: file, raw: raw, text: raw, lines: newLineIndex(raw)}
 	layoutErr := func(want string) error {
 		return src.Errorf(file, 1, 1, "file does not follow the %s layout of this directory (want %s)", layout, want)
 	}
@@ -212,20 +347,55 @@ func splitMigration(src compat.Source, layout Layout, file, raw string) (m *migr
 		m.name = g[3]
 		m.inTx, m.tx = true, txFlyway
 		m.txNote = "Flyway runs each migration in a transaction"
-	case LayoutDirectory:
-		if !isDirectoryMigration(file) || strings.Contains(path.Dir(file), "/") {
-			return nil, false, layoutErr("<N>_name/up.sql or <N>_name/migration.sql")
+	case LayoutDirectory, LayoutDiesel, LayoutPrisma:
+		want := map[Layout]string{
+			LayoutDirectory: "<N>_name/up.sql",
+			LayoutDiesel:    "<version>_name/up.sql, where version is a timestamp such as 2019-02-26-002946",
+			LayoutPrisma:    "<timestamp>_name/migration.sql",
+		}[layout]
+		upFile := map[Layout]string{LayoutDirectory: "up.sql", LayoutDiesel: "up.sql", LayoutPrisma: "migration.sql"}[layout]
+		dir := path.Dir(file)
+		if dir == "." || strings.Contains(dir, "/") || (base != upFile && !(base == "down.sql" && layout != LayoutPrisma)) {
+			return nil, false, layoutErr(want)
 		}
 		if base == "down.sql" {
 			return nil, true, nil
 		}
-		g := reDirectory.FindStringSubmatch(path.Dir(file))
-		if m.version, err = parseVersion(src, file, g[1]); err != nil {
-			return nil, false, err
+		version, name, _ := strings.Cut(dir, "_")
+		m.name = name
+		switch layout {
+		case LayoutDirectory:
+			if m.version, err = parseVersion(src, file, version); err != nil {
+				return nil, false, err
+			}
+			m.inTx = true
+			m.txNote = "directory migrations run in a transaction"
+		case LayoutDiesel:
+			// diesel's version is the name up to the first underscore with its dashes
+			// removed, compared as a string.
+			version = strings.ReplaceAll(version, "-", "")
+			if version == "" || strings.Trim(version, "0123456789") != "" {
+				return nil, false, layoutErr(want)
+			}
+			m.version, m.label = textVersion(version), version
+			m.inTx = true
+			m.txNote = "diesel runs each migration in a transaction"
+		case LayoutPrisma:
+			if version == "" || strings.Trim(version, "0123456789") != "" {
+				return nil, false, layoutErr(want)
+			}
+			m.version, m.label = textVersion(version), version
+			m.inTx, m.tx = true, txImplicitMulti
+			m.txNote = "Prisma sends migration.sql as one multi-statement query, an implicit transaction"
 		}
-		m.name = g[2]
-		m.inTx = true
-		m.txNote = "directory migrations run in a transaction"
+	case LayoutSupabase:
+		g := reSupabase.FindStringSubmatch(base)
+		if g == nil {
+			return nil, false, layoutErr("<timestamp>_name.sql in " + supabaseDir)
+		}
+		m.version, m.label, m.name = textVersion(g[1]), g[1], g[2]
+		m.inTx, m.tx = true, txSupabase
+		m.txNote = "the Supabase CLI runs each migration file in a transaction"
 	case LayoutGoose, LayoutDbmate, LayoutNumbered:
 		g := reNumbered.FindStringSubmatch(base)
 		if g == nil || path.Dir(file) != "." {

@@ -7,33 +7,44 @@ type lockOp string
 
 // The operations of the lock table.
 const (
-	opCreateIndex             lockOp = "CREATE INDEX"
-	opCreateIndexConcurrently lockOp = "CREATE INDEX CONCURRENTLY"
-	opDropIndex               lockOp = "DROP INDEX"
-	opDropIndexConcurrently   lockOp = "DROP INDEX CONCURRENTLY"
-	opAddColumn               lockOp = "ADD COLUMN"
-	opAddColumnVolatile       lockOp = "ADD COLUMN with a volatile default"
-	opDropColumn              lockOp = "DROP COLUMN"
-	opAlterTypeRewrite        lockOp = "ALTER COLUMN TYPE (rewriting)"
-	opAlterTypeCoercible      lockOp = "ALTER COLUMN TYPE (binary-coercible)"
-	opSetNotNull              lockOp = "SET NOT NULL"
-	opSetNotNullChecked       lockOp = "SET NOT NULL with a validated CHECK"
-	opDropNotNull             lockOp = "DROP NOT NULL"
-	opSetDefault              lockOp = "SET DEFAULT"
-	opAddCheck                lockOp = "ADD CHECK"
-	opAddCheckNotValid        lockOp = "ADD CHECK NOT VALID"
-	opAddForeignKey           lockOp = "ADD FOREIGN KEY"
-	opAddForeignKeyNotValid   lockOp = "ADD FOREIGN KEY NOT VALID"
-	opAddUnique               lockOp = "ADD UNIQUE or PRIMARY KEY"
-	opAddConstraintUsingIndex lockOp = "ADD CONSTRAINT USING INDEX"
-	opValidateConstraint      lockOp = "VALIDATE CONSTRAINT"
-	opDropConstraint          lockOp = "DROP CONSTRAINT"
-	opRename                  lockOp = "RENAME"
-	opDropTable               lockOp = "DROP TABLE"
-	opVacuumFull              lockOp = "VACUUM FULL"
-	opCluster                 lockOp = "CLUSTER"
-	opReindex                 lockOp = "REINDEX"
-	opReindexConcurrently     lockOp = "REINDEX CONCURRENTLY"
+	opCreateIndex                 lockOp = "CREATE INDEX"
+	opCreateIndexConcurrently     lockOp = "CREATE INDEX CONCURRENTLY"
+	opDropIndex                   lockOp = "DROP INDEX"
+	opDropIndexConcurrently       lockOp = "DROP INDEX CONCURRENTLY"
+	opAddColumn                   lockOp = "ADD COLUMN"
+	opAddColumnVolatile           lockOp = "ADD COLUMN with a volatile default"
+	opAddColumnDefaultBefore11    lockOp = "ADD COLUMN with a default, before PostgreSQL 11"
+	opDropColumn                  lockOp = "DROP COLUMN"
+	opAlterTypeRewrite            lockOp = "ALTER COLUMN TYPE (rewriting)"
+	opAlterTypeCoercible          lockOp = "ALTER COLUMN TYPE (binary-coercible)"
+	opSetNotNull                  lockOp = "SET NOT NULL"
+	opSetNotNullChecked           lockOp = "SET NOT NULL with a validated CHECK"
+	opDropNotNull                 lockOp = "DROP NOT NULL"
+	opSetDefault                  lockOp = "SET DEFAULT"
+	opAddCheck                    lockOp = "ADD CHECK"
+	opAddCheckNotValid            lockOp = "ADD CHECK NOT VALID"
+	opAddForeignKey               lockOp = "ADD FOREIGN KEY"
+	opAddForeignKeyNotValid       lockOp = "ADD FOREIGN KEY NOT VALID"
+	opAddUnique                   lockOp = "ADD UNIQUE or PRIMARY KEY"
+	opAddConstraintUsingIndex     lockOp = "ADD CONSTRAINT USING INDEX"
+	opValidateConstraint          lockOp = "VALIDATE CONSTRAINT"
+	opDropConstraint              lockOp = "DROP CONSTRAINT"
+	opRename                      lockOp = "RENAME"
+	opDropTable                   lockOp = "DROP TABLE"
+	opVacuumFull                  lockOp = "VACUUM FULL"
+	opCluster                     lockOp = "CLUSTER"
+	opReindex                     lockOp = "REINDEX"
+	opReindexConcurrently         lockOp = "REINDEX CONCURRENTLY"
+	opAttachPartition             lockOp = "ATTACH PARTITION (partitioned table)"
+	opAttachPartitionBefore12     lockOp = "ATTACH PARTITION before PostgreSQL 12 (partitioned table)"
+	opAttachPartitionScan         lockOp = "ATTACH PARTITION (attached table)"
+	opDetachPartition             lockOp = "DETACH PARTITION"
+	opDetachPartitionConcurrently lockOp = "DETACH PARTITION CONCURRENTLY"
+	opCreatePartition             lockOp = "CREATE TABLE ... PARTITION OF (partitioned table)"
+	opTruncate                    lockOp = "TRUNCATE"
+	// Operations on a domain lock every table with a column of the domain.
+	opAlterDomainAddConstraint lockOp = "ALTER DOMAIN ADD CONSTRAINT (each table using it)"
+	opValidateDomainConstraint lockOp = "ALTER DOMAIN VALIDATE CONSTRAINT (each table using it)"
 )
 
 // Lock modes, spelled as the PostgreSQL documentation names them.
@@ -51,10 +62,14 @@ type lockRow struct {
 	lock string
 	// rewrites: the table gets a new file (relfilenode) with every row copied.
 	rewrites bool
+	// newFile: the table gets a new, empty file without a copy (TRUNCATE).
+	newFile bool
 	// scans: the whole table is read while the lock is held (every rewrite reads it).
 	scans bool
-	// minPG is the first major version with this behaviour (0: all supported ones).
-	minPG int
+	// minPG and maxPG bound the major versions with this behaviour (0: no bound).
+	minPG, maxPG int
+	// rel is the table of the fixture whose lock the sample is checked on ("t" when empty).
+	rel string
 	// sample is a statement showing the operation on the verification fixture (see
 	// locks_pg_test.go): tables "t" (id int primary key, a int, v varchar(10), n numeric(8,2))
 	// and "p" (id int primary key), populated; t also has w int NOT NULL, an index t_v_idx
@@ -86,6 +101,9 @@ var lockTable = []lockRow{
 	// rewritten"; non-volatile defaults are stored in the catalog since PostgreSQL 11).
 	{op: opAddColumn, lock: lockAccessExclusive, sample: "ALTER TABLE t ADD COLUMN c int DEFAULT 7"},
 	{op: opAddColumnVolatile, lock: lockAccessExclusive, rewrites: true, scans: true, sample: "ALTER TABLE t ADD COLUMN c float8 DEFAULT random()"},
+	// Before PostgreSQL 11 (release notes of 11: "Allow ALTER TABLE to add a column with
+	// a non-null default without doing a table rewrite") every default rewrote the table.
+	{op: opAddColumnDefaultBefore11, lock: lockAccessExclusive, rewrites: true, scans: true, maxPG: 10},
 	// sql-altertable.html, DROP COLUMN: "does not physically remove the column"; no rewrite.
 	{op: opDropColumn, lock: lockAccessExclusive, sample: "ALTER TABLE t DROP COLUMN a"},
 	// sql-altertable.html#SQL-ALTERTABLE-NOTES: "changing the type of an existing column
@@ -136,7 +154,46 @@ var lockTable = []lockRow{
 	// PostgreSQL 12 and takes SHARE UPDATE EXCLUSIVE.
 	{op: opReindex, lock: lockShare, scans: true, sample: "REINDEX TABLE t"},
 	{op: opReindexConcurrently, lock: lockShareUpdateExclusive, scans: true, minPG: 12},
+	// https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-ATTACH-PARTITION
+	// ("attaching a partition acquires a SHARE UPDATE EXCLUSIVE lock on the parent table,
+	// in addition to the ACCESS EXCLUSIVE lock on the table being attached"; before
+	// PostgreSQL 12 the parent is locked ACCESS EXCLUSIVE), and the attached table is
+	// scanned to check the bound unless a valid CHECK constraint implies it.
+	{op: opAttachPartition, lock: lockShareUpdateExclusive, minPG: 12, rel: "pt", setup: partitionFixture, sample: "ALTER TABLE pt ATTACH PARTITION pt_2 FOR VALUES FROM (100000) TO (200000)"},
+	{op: opAttachPartitionBefore12, lock: lockAccessExclusive, maxPG: 11},
+	{op: opAttachPartitionScan, lock: lockAccessExclusive, scans: true, rel: "pt_2", setup: partitionFixture, sample: "ALTER TABLE pt ATTACH PARTITION pt_2 FOR VALUES FROM (100000) TO (200000)"},
+	// sql-altertable.html#SQL-ALTERTABLE-DETACH-PARTITION: without CONCURRENTLY, ACCESS
+	// EXCLUSIVE on the parent; CONCURRENTLY (PostgreSQL 14) takes SHARE UPDATE EXCLUSIVE
+	// and cannot run in a transaction block, so it has no sample.
+	{op: opDetachPartition, lock: lockAccessExclusive, rel: "pt", setup: partitionFixture, sample: "ALTER TABLE pt DETACH PARTITION pt_1"},
+	{op: opDetachPartitionConcurrently, lock: lockShareUpdateExclusive, minPG: 14},
+	// https://www.postgresql.org/docs/current/sql-createtable.html (PARTITION OF): creating
+	// a partition locks the partitioned table.
+	{op: opCreatePartition, lock: lockAccessExclusive, rel: "pt", setup: partitionFixture, sample: "CREATE TABLE pt_3 PARTITION OF pt FOR VALUES FROM (200000) TO (300000)"},
+	// https://www.postgresql.org/docs/current/sql-truncate.html ("TRUNCATE acquires an
+	// ACCESS EXCLUSIVE lock on each table it operates on"); the table gets a new file.
+	{op: opTruncate, lock: lockAccessExclusive, newFile: true, sample: "TRUNCATE t"},
+	// https://www.postgresql.org/docs/current/sql-alterdomain.html: ADD CONSTRAINT checks
+	// every column of the domain unless NOT VALID; the check opens each table using the
+	// domain with a SHARE lock (validateDomainConstraint in typecmds.c), which blocks
+	// writes, and VALIDATE CONSTRAINT runs the same check.
+	{op: opAlterDomainAddConstraint, lock: lockShare, scans: true,
+		setup:  "DROP DOMAIN IF EXISTS dpos CASCADE; CREATE DOMAIN dpos AS int; ALTER TABLE t ADD COLUMN d dpos",
+		sample: "ALTER DOMAIN dpos ADD CONSTRAINT dpos_check CHECK (VALUE > 0)"},
+	{op: opValidateDomainConstraint, lock: lockShare, scans: true,
+		setup:  "DROP DOMAIN IF EXISTS dpos CASCADE; CREATE DOMAIN dpos AS int; ALTER TABLE t ADD COLUMN d dpos; ALTER DOMAIN dpos ADD CONSTRAINT dpos_check CHECK (VALUE > 0) NOT VALID",
+		sample: "ALTER DOMAIN dpos VALIDATE CONSTRAINT dpos_check"},
 }
+
+// partitionFixture is the setup of the partition rows: a partitioned table pt with one
+// populated partition pt_1 and a populated standalone table pt_2 to attach.
+const partitionFixture = `DROP TABLE IF EXISTS pt, pt_2 CASCADE;
+CREATE TABLE pt (id int, v int) PARTITION BY RANGE (id);
+CREATE TABLE pt_1 PARTITION OF pt FOR VALUES FROM (0) TO (100000);
+INSERT INTO pt SELECT g, g FROM generate_series(1, 2000) g;
+CREATE TABLE pt_2 (id int, v int);
+INSERT INTO pt_2 SELECT g, g FROM generate_series(100000, 102000) g;
+ANALYZE pt_2`
 
 // lockRows indexes lockTable by operation.
 var lockRows = func() map[lockOp]lockRow {

@@ -188,12 +188,18 @@ type observation struct {
 // sequentially (pg_stat_get_xact_numscans counts scans in the current transaction).
 func (s *pgServer) observe(t *testing.T, setup, stmts string) observation {
 	t.Helper()
+	return s.observeOn(t, "t", setup, stmts)
+}
+
+// observeOn is observe for the fixture table rel.
+func (s *pgServer) observeOn(t *testing.T, rel, setup, stmts string) observation {
+	t.Helper()
 	ctx := context.Background()
 	_, err := s.conn.Exec(ctx, fixture+setup)
 	require.NoError(t, err)
 	var oid uint32
 	var before uint32
-	require.NoError(t, s.conn.QueryRow(ctx, "SELECT oid, relfilenode FROM pg_class WHERE relname = 't'").Scan(&oid, &before))
+	require.NoError(t, s.conn.QueryRow(ctx, "SELECT oid, relfilenode FROM pg_class WHERE relname = $1", rel).Scan(&oid, &before))
 	tx, err := s.conn.Begin(ctx)
 	require.NoError(t, err)
 	defer tx.Rollback(ctx)
@@ -237,18 +243,27 @@ func TestLockTableOnPostgres(t *testing.T) {
 	t.Logf("verifying the lock table on PostgreSQL %d", s.major)
 	checked := 0
 	for _, row := range lockTable {
-		if row.sample == "" || row.minPG > s.major {
+		if row.sample == "" || row.minPG > s.major || (row.maxPG != 0 && row.maxPG < s.major) {
 			continue
 		}
 		t.Run(string(row.op), func(t *testing.T) {
-			got := s.observe(t, row.setup, row.sample)
-			require.Equal(t, row.lock, got.lock, "lock mode of %q", row.sample)
-			require.Equal(t, row.rewrites, got.rewrites, "rewrite by %q", row.sample)
-			require.Equal(t, row.scans, got.scans, "scan by %q", row.sample)
+			rel := row.rel
+			if rel == "" {
+				rel = "t"
+			}
+			got := s.observeOn(t, rel, row.setup, row.sample)
+			require.Equal(t, row.lock, got.lock, "lock mode of %q on %s", row.sample, rel)
+			require.Equal(t, row.rewrites || row.newFile, got.rewrites, "new file for %s by %q", rel, row.sample)
+			if !row.newFile {
+				// TRUNCATE swaps the table's file without reading it, yet the counter
+				// pg_stat_get_xact_numscans reads moves; only the lock and the new file
+				// are checked for such rows.
+				require.Equal(t, row.scans, got.scans, "scan of %s by %q", rel, row.sample)
+			}
 		})
 		checked++
 	}
-	require.Greater(t, checked, 15, "too few rows of the lock table were verified")
+	require.Greater(t, checked, 20, "too few rows of the lock table were verified")
 
 	// Statements the hazards say cannot run inside a transaction block really cannot.
 	for _, stmt := range []string{
@@ -256,10 +271,16 @@ func TestLockTableOnPostgres(t *testing.T) {
 		"DROP INDEX CONCURRENTLY t_v_idx",
 		"REINDEX TABLE CONCURRENTLY t",
 		"VACUUM t",
+		"ALTER SYSTEM SET work_mem = '64MB'",
+		"CREATE DATABASE refused_in_tx",
+		"DROP DATABASE IF EXISTS refused_in_tx",
+		"CREATE TABLESPACE refused_in_tx LOCATION '/nonexistent'",
+		"DROP TABLESPACE IF EXISTS refused_in_tx",
+		"ALTER TABLE pt DETACH PARTITION pt_1 CONCURRENTLY",
 	} {
 		t.Run("refused in transaction: "+stmt, func(t *testing.T) {
 			ctx := context.Background()
-			_, err := s.conn.Exec(ctx, fixture)
+			_, err := s.conn.Exec(ctx, fixture+partitionFixture)
 			require.NoError(t, err)
 			tx, err := s.conn.Begin(ctx)
 			require.NoError(t, err)
@@ -268,6 +289,29 @@ func TestLockTableOnPostgres(t *testing.T) {
 			var pgErr *pgconn.PgError
 			require.ErrorAs(t, err, &pgErr)
 			require.Equal(t, "25001", pgErr.Code, "want active_sql_transaction for %q", stmt)
+		})
+	}
+}
+
+// TestRefusedOnPostgres checks that the statements reported as STATEMENT_REFUSED_BY_SERVER
+// whatever the data are refused by a real server, with the error PostgreSQL gives.
+func TestRefusedOnPostgres(t *testing.T) {
+	s := startPostgres(t)
+	ctx := context.Background()
+	for stmt, code := range map[string]string{
+		"UPDATE t SET a = 1, a = 2":                    "42601", // multiple assignments to same column
+		"INSERT INTO t (id, w, w) VALUES (-1, 1, 2)":   "42701", // column specified more than once
+		"DROP INDEX CONCURRENTLY t_v_idx, t_pkey":      "0A000", // does not support dropping multiple objects
+		"DROP INDEX CONCURRENTLY t_v_idx CASCADE":      "0A000", // does not support CASCADE
+		"CREATE INDEX CONCURRENTLY pt_v_idx ON pt (v)": "0A000", // cannot create index on partitioned table concurrently
+	} {
+		t.Run(stmt, func(t *testing.T) {
+			_, err := s.conn.Exec(ctx, fixture+partitionFixture)
+			require.NoError(t, err)
+			_, err = s.conn.Exec(ctx, stmt)
+			var pgErr *pgconn.PgError
+			require.ErrorAs(t, err, &pgErr, stmt)
+			require.Equal(t, code, pgErr.Code, "%s: %s", stmt, pgErr.Message)
 		})
 	}
 }

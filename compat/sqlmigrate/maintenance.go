@@ -1,8 +1,6 @@
 package sqlmigrate
 
 import (
-	"regexp"
-
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 )
 
@@ -115,8 +113,8 @@ func (r *replayer) reindex(rs *pg_query.ReindexStmt) {
 	switch {
 	case concurrently && r.pg < 12:
 		r.lock(key, opReindex)
-		r.hazard(nil, hazardReindex, opReindex, []string{"CREATE INDEX CONCURRENTLY a copy of the index", "DROP INDEX CONCURRENTLY the old one", "rename the copy"},
-			"REINDEX CONCURRENTLY does not exist before PostgreSQL 12, so the statement fails on %s", key)
+		r.refused(nil, hazardRefused, "", []string{"CREATE INDEX CONCURRENTLY a copy of the index", "DROP INDEX CONCURRENTLY the old one", "rename the copy"},
+			"REINDEX CONCURRENTLY does not exist before PostgreSQL 12, so PostgreSQL %d refuses the statement on %s", r.pg, key)
 	case concurrently:
 		r.lock(key, opReindexConcurrently)
 	default:
@@ -127,24 +125,4 @@ func (r *replayer) reindex(rs *pg_query.ReindexStmt) {
 		}
 		r.hazard(nil, hazardReindex, opReindex, advice, "REINDEX blocks writes to %s while it rebuilds", key)
 	}
-}
-
-// reDDL finds statements in a DO block's body that may change the schema.
-var reDDL = regexp.MustCompile(`(?i)\b(create|alter|drop|rename|truncate|execute)\b`)
-
-func (r *replayer) doBlock() {
-	if !r.emit {
-		return
-	}
-	body := ""
-	for _, n := range r.s.node.GetDoStmt().GetArgs() {
-		if d := n.GetDefElem(); d != nil && d.GetDefname() == "as" {
-			body = d.GetArg().GetString_().GetSval()
-		}
-	}
-	if !reDDL.MatchString(body) {
-		return
-	}
-	r.hazard(nil, hazardDoBlock, "", []string{"write the schema changes as plain SQL statements so they can be checked", "keep DO blocks for data fixes"},
-		"the DO block may change the schema (it contains %s), and compatcheck does not analyze PL/pgSQL", reDDL.FindString(body))
 }

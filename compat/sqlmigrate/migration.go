@@ -17,6 +17,11 @@ type migration struct {
 	parsed bool
 	// file is the path relative to the Source root.
 	file string
+	// id identifies the migration across the two trees: its file, except for sqitch,
+	// whose reworked changes keep their identity while their script moves.
+	id string
+	// label is how the version is written, for runners that compare versions as text.
+	label string
 	// version orders versioned migrations numerically, segment by segment, so Flyway's
 	// V1.10 comes after V1.9 and 0010_x after 9_x.
 	version []uint64
@@ -25,6 +30,8 @@ type migration struct {
 	repeatable bool
 	// name is the description part of the file name, used to order repeatables.
 	name string
+	// checkpoint marks an Atlas checkpoint file, which only new databases run.
+	checkpoint bool
 	// raw is the file as read; text is the SQL the runner executes for "up", with every
 	// other byte (down sections, annotations) replaced by a space or kept as a newline,
 	// so byte offsets into text are offsets into the file.
@@ -37,8 +44,6 @@ type migration struct {
 	txNote string
 	lines  lineIndex
 	stmts  []*statement
-	// ignores holds the compatcheck:ignore directives by the line they are on.
-	ignores map[int]directive
 }
 
 // statement is one parsed SQL statement of a migration.
@@ -48,9 +53,22 @@ type statement struct {
 	off, end  int
 	line, col int
 	// ignore holds the directives that apply to the statement, by rule ID.
-	ignore map[string]directive
+	ignore map[string]*directive
 	// norm caches the statement's normalized (deparsed) text for history comparison.
 	norm string
+	// do is the analysable body of a DO statement.
+	do *doBody
+	// base is the file offset the node's parse locations count from: 0 for statements
+	// of the file, -1 for SQL a DO block EXECUTEs, whose locations point into a string.
+	base int
+}
+
+// versionLabel is the version as messages show it.
+func (m *migration) versionLabel() string {
+	if m.label != "" {
+		return m.label
+	}
+	return versionString(m.version)
 }
 
 // compareVersions orders versions segment by segment, numerically.
@@ -118,4 +136,7 @@ const (
 	// txFlyway: Flyway runs a migration in a transaction unless every statement is one
 	// that cannot run inside a transaction.
 	txFlyway
+	// txSupabase: the Supabase CLI runs a file in a transaction but takes the statements
+	// PostgreSQL refuses in one out of it and runs them on their own.
+	txSupabase
 )

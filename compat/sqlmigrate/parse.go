@@ -91,6 +91,9 @@ func parseText(text string) *parsed {
 		off := min(skipSpaceAndComments(text, start), end)
 		s := &statement{node: raw.GetStmt(), off: off, end: end}
 		s.line, s.col = lines.position(off)
+		if d := s.node.GetDoStmt(); d != nil {
+			s.do = parseDo(text, start, end, lines, d, 0)
+		}
 		p.stmts = append(p.stmts, s)
 	}
 	return p
@@ -168,6 +171,23 @@ func allNonTransactional(stmts []*statement) bool {
 
 // refusesTransaction reports statements that fail inside a transaction block.
 func refusesTransaction(n *pg_query.Node) bool {
+	if concurrentOrVacuum(n) || databaseCommand(n) != "" {
+		return true
+	}
+	if at := n.GetAlterTableStmt(); at != nil {
+		for _, c := range at.GetCmds() {
+			if pc := c.GetAlterTableCmd().GetDef().GetPartitionCmd(); pc != nil && pc.GetConcurrent() &&
+				c.GetAlterTableCmd().GetSubtype() == pg_query.AlterTableType_AT_DetachPartition {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// concurrentOrVacuum reports CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and
+// VACUUM, which run as several transactions of their own.
+func concurrentOrVacuum(n *pg_query.Node) bool {
 	switch {
 	case n.GetIndexStmt() != nil:
 		return n.GetIndexStmt().GetConcurrent()
@@ -179,6 +199,30 @@ func refusesTransaction(n *pg_query.Node) bool {
 		return n.GetVacuumStmt().GetIsVacuumcmd()
 	}
 	return false
+}
+
+// supabaseRunsAlone reports the statements the Supabase CLI takes out of a migration's
+// transaction and runs on their own (supabase/cli#2898, #6276).
+func supabaseRunsAlone(n *pg_query.Node) bool {
+	return concurrentOrVacuum(n) || n.GetClusterStmt() != nil || n.GetAlterSystemStmt() != nil
+}
+
+// databaseCommand names the database-level commands PostgreSQL refuses inside a
+// transaction block, or returns "".
+func databaseCommand(n *pg_query.Node) string {
+	switch {
+	case n.GetCreatedbStmt() != nil:
+		return "CREATE DATABASE"
+	case n.GetDropdbStmt() != nil:
+		return "DROP DATABASE"
+	case n.GetCreateTableSpaceStmt() != nil:
+		return "CREATE TABLESPACE"
+	case n.GetDropTableSpaceStmt() != nil:
+		return "DROP TABLESPACE"
+	case n.GetAlterSystemStmt() != nil:
+		return "ALTER SYSTEM"
+	}
+	return ""
 }
 
 // stmtIndexAt returns the index of the first statement starting at or after off.

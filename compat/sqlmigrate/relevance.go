@@ -124,6 +124,7 @@ func renameNames(stmts []*statement, into names) bool {
 		if s.node.GetRenameStmt() != nil || (s.node.GetAlterEnumStmt() != nil && s.node.GetAlterEnumStmt().GetOldVal() != "") {
 			grew = objectNames(s.node, into) || grew
 		}
+		grew = doNames(s.do, into, true) || grew
 	}
 	return grew
 }
@@ -154,10 +155,14 @@ func mentions(text string, want names) bool {
 // relevantBaseline parses the released migrations that can affect the change set and
 // returns them in runner order.
 func relevantBaseline(olds []*migration, changes []changeItem, cache *parseCache) ([]*migration, error) {
+	if len(olds) == 0 {
+		return nil, nil // a first migration: nothing released to search
+	}
 	want := names{}
 	for _, c := range changes {
 		for _, s := range c.stmts {
 			objectNames(s.node, want)
+			doNames(s.do, want, false)
 		}
 	}
 	relevant := make([]bool, len(olds))

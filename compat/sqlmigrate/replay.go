@@ -29,7 +29,19 @@ type replayer struct {
 	lockTimeout bool
 
 	findings []*pending
-	// per statement
+	stmtState
+	// doDepth counts the DO blocks the current statement runs in; plMaybe is set once a
+	// DO block passed a RETURN or EXIT that may or may not be taken.
+	doDepth int
+	plMaybe bool
+	// txCounter numbers transactions; migrationTx is the runner's transaction of the
+	// current migration, explicitID the one its BEGIN opened, beginAt that BEGIN.
+	txCounter, migrationTx, explicitID int
+	beginAt                            *statement
+}
+
+// stmtState is what the replayer gathers about the statement it is applying.
+type stmtState struct {
 	stmtStart   int
 	stmtHazards []compat.Hazard
 	strongest   map[string]string // existing table → strongest lock taken
@@ -49,16 +61,19 @@ func (r *replayer) beginMigration(m *migration) {
 	r.m = m
 	r.explicitTx = false
 	r.lockTimeout = false
+	r.beginAt = nil
+	r.txCounter++
+	r.migrationTx = r.txCounter
 }
 
 // apply replays one statement.
 func (r *replayer) apply(s *statement) {
 	r.s = s
 	r.inTx = r.m.inTx || r.explicitTx
-	r.stmtStart = len(r.findings)
-	r.stmtHazards = r.stmtHazards[:0]
-	r.strongest = map[string]string{}
-	r.subject = ""
+	if r.m.tx == txSupabase && !r.explicitTx && supabaseRunsAlone(s.node) {
+		r.inTx = false
+	}
+	r.stmtState = stmtState{stmtStart: len(r.findings), stmtHazards: r.stmtHazards[:0], strongest: map[string]string{}}
 	r.dispatch(s.node)
 	if r.emit {
 		r.finishStatement()
@@ -103,6 +118,22 @@ func (r *replayer) dispatch(n *pg_query.Node) {
 		r.reindex(n.GetReindexStmt())
 	case n.GetDoStmt() != nil:
 		r.doBlock()
+	case n.GetDropdbStmt() != nil:
+		r.dropDatabase(n.GetDropdbStmt())
+	case n.GetCreateSeqStmt() != nil:
+		r.cat.sequences[rangeKey(n.GetCreateSeqStmt().GetSequence())] = true
+	case n.GetCompositeTypeStmt() != nil:
+		r.cat.otherTypes[rangeKey(n.GetCompositeTypeStmt().GetTypevar())] = true
+	case n.GetCreateRangeStmt() != nil:
+		r.cat.otherTypes[nameList(n.GetCreateRangeStmt().GetTypeName())] = true
+	case n.GetCreateDomainStmt() != nil:
+		r.createDomain(n.GetCreateDomainStmt())
+	case n.GetTruncateStmt() != nil:
+		r.truncate(n.GetTruncateStmt())
+	case n.GetAlterDomainStmt() != nil:
+		r.alterDomain(n.GetAlterDomainStmt())
+	case databaseCommand(n) != "":
+		r.notInTransaction(databaseCommand(n))
 	}
 }
 
@@ -125,7 +156,8 @@ func (r *replayer) report(rule *compat.Rule, subject, obj string, old *compat.Po
 	}
 	f.Advice = advice
 	if d, ok := r.s.ignore[rule.ID]; ok {
-		f.Suppressed = d.reason
+		d.used = true
+		f.Suppressed = d.Reason
 	}
 	p := &pending{f: f, obj: obj}
 	r.findings = append(r.findings, p)
@@ -135,10 +167,20 @@ func (r *replayer) report(rule *compat.Rule, subject, obj string, old *compat.Po
 // hazard records a hazard of the current statement on p, or on the statement's first
 // finding when p is nil. A hazard named by an ignore directive is left out.
 func (r *replayer) hazard(p *pending, rule *compat.Rule, op lockOp, advice []string, format string, args ...any) {
+	r.addHazard(p, rule, op, false, advice, format, args...)
+}
+
+// refused records a hazard of a statement PostgreSQL refuses as written: the migration
+// fails when it is applied, so the finding that carries it fails every policy.
+func (r *replayer) refused(p *pending, rule *compat.Rule, op lockOp, advice []string, format string, args ...any) {
+	r.addHazard(p, rule, op, true, advice, format, args...)
+}
+
+func (r *replayer) addHazard(p *pending, rule *compat.Rule, op lockOp, rejected bool, advice []string, format string, args ...any) {
 	if !r.emit {
 		return
 	}
-	if _, ignored := r.s.ignore[rule.ID]; ignored {
+	if r.ignored(rule.ID) {
 		return
 	}
 	var row lockRow
@@ -147,6 +189,7 @@ func (r *replayer) hazard(p *pending, rule *compat.Rule, op lockOp, advice []str
 	}
 	h := rule.HazardOf(fmt.Sprintf(format, args...), row.lock, row.rewrites, row.scans)
 	h.Advice = advice
+	h.Rejected = rejected
 	if p != nil {
 		p.f.Hazards = append(p.f.Hazards, h)
 		return
@@ -173,7 +216,7 @@ func (r *replayer) finishStatement() {
 			if r.strongest[key] != lockAccessExclusive {
 				continue
 			}
-			if _, ignored := r.s.ignore[hazardNoLockTimeout.ID]; ignored {
+			if r.ignored(hazardNoLockTimeout.ID) {
 				break
 			}
 			h := hazardNoLockTimeout.HazardOf(
@@ -194,16 +237,15 @@ func (r *replayer) finishStatement() {
 		}
 	}
 	if target == nil {
-		if r.s.node.GetDoStmt() != nil {
-			target = r.report(ruleDoBlockRun, "DO block", "", nil, nil, "a DO block runs, and its effect on the schema is not analyzed")
-		} else {
-			if r.subject == "" {
-				target = r.report(ruleMaintenanceRun, "database", "", nil, nil, "%s runs on the whole database", statementName(r.s.node))
-			} else if r.s.node.GetAlterTableStmt() != nil {
-				target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "ALTER TABLE changes only what this change set added to %s, but still locks the table", r.subject)
-			} else {
-				target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "%s runs on %s", statementName(r.s.node), r.subject)
-			}
+		switch {
+		case r.subject == "":
+			target = r.report(ruleMaintenanceRun, "database", "", nil, nil, "%s runs on the whole database", statementName(r.s.node))
+		case r.s.node.GetTransactionStmt() != nil:
+			target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "BEGIN in %s changes no schema, but changes how the migration runs", r.subject)
+		case r.s.node.GetAlterTableStmt() != nil:
+			target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "ALTER TABLE changes nothing in %s that the released application uses, but still locks the table", r.subject)
+		default:
+			target = r.report(ruleMaintenanceRun, r.subject, "", nil, nil, "%s runs on %s", statementName(r.s.node), r.subject)
 		}
 	}
 	target.f.Hazards = append(target.f.Hazards, r.stmtHazards...)
@@ -213,19 +255,18 @@ func (r *replayer) finishStatement() {
 // removes again: for the released application nothing happened.
 func (r *replayer) netOut(obj string) {
 	for _, p := range r.findings {
-		if p.obj == obj || strings.HasPrefix(p.obj, obj+"\x00") {
-			p.dropped = true
+		if p.obj != obj && !strings.HasPrefix(p.obj, obj+"\x00") {
+			continue
 		}
-	}
-}
-
-func (r *replayer) transaction(t *pg_query.TransactionStmt) {
-	switch t.GetKind() {
-	case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
-		r.explicitTx = true
-	case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT, pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK,
-		pg_query.TransactionStmtKind_TRANS_STMT_PREPARE:
-		r.explicitTx = false
+		if len(p.f.Hazards) == 0 {
+			p.dropped = true
+			continue
+		}
+		// The change nets out, but running the statement still locks, rewrites or fails:
+		// its hazards stay, on an additive carrier at the same place.
+		f := ruleMaintenanceRun.Findingf(p.f.Subject, "the change is undone later in this change set, but the statement still runs")
+		f.New, f.Hazards, f.Suppressed = p.f.New, p.f.Hazards, p.f.Suppressed
+		p.f, p.obj = f, ""
 	}
 }
 
@@ -286,12 +327,25 @@ func statementName(n *pg_query.Node) string {
 		return "DROP"
 	case n.GetAlterEnumStmt() != nil:
 		return "ALTER TYPE"
+	case n.GetAlterDomainStmt() != nil:
+		return "ALTER DOMAIN"
+	case n.GetTransactionStmt() != nil:
+		return "BEGIN"
+	case n.GetTruncateStmt() != nil:
+		return "TRUNCATE"
+	case n.GetUpdateStmt() != nil:
+		return "UPDATE"
+	case n.GetInsertStmt() != nil:
+		return "INSERT"
+	case databaseCommand(n) != "":
+		return databaseCommand(n)
 	}
 	return "a statement"
 }
 
 // drop dispatches DROP by object kind.
 func (r *replayer) drop(ds *pg_query.DropStmt) {
+	firstKey := ""
 	for _, obj := range ds.GetObjects() {
 		var key string
 		switch {
@@ -307,6 +361,9 @@ func (r *replayer) drop(ds *pg_query.DropStmt) {
 		if key == "" {
 			continue
 		}
+		if firstKey == "" {
+			firstKey = key
+		}
 		switch ds.GetRemoveType() {
 		case pg_query.ObjectType_OBJECT_TABLE:
 			r.dropTable(key, ds.GetMissingOk())
@@ -314,8 +371,14 @@ func (r *replayer) drop(ds *pg_query.DropStmt) {
 			r.dropView(key, ds.GetMissingOk())
 		case pg_query.ObjectType_OBJECT_INDEX:
 			r.dropIndex(key, ds)
-		case pg_query.ObjectType_OBJECT_TYPE:
+			if ds.GetConcurrent() && key == firstKey && (len(ds.GetObjects()) > 1 || ds.GetBehavior() == pg_query.DropBehavior_DROP_CASCADE) {
+				r.refused(nil, hazardRefused, "", []string{"drop one index per DROP INDEX CONCURRENTLY statement, without CASCADE", "drop what depended on the index first, each in its own statement"},
+					"DROP INDEX CONCURRENTLY accepts one index and no CASCADE, so PostgreSQL refuses this statement")
+			}
+		case pg_query.ObjectType_OBJECT_TYPE, pg_query.ObjectType_OBJECT_DOMAIN:
 			r.dropType(key, ds.GetMissingOk())
+		case pg_query.ObjectType_OBJECT_SEQUENCE:
+			delete(r.cat.sequences, key)
 		}
 	}
 }
@@ -361,7 +424,7 @@ func (r *replayer) rename(rs *pg_query.RenameStmt) {
 				t.cons[con.name] = con
 			}
 		}
-	case pg_query.ObjectType_OBJECT_TYPE:
+	case pg_query.ObjectType_OBJECT_TYPE, pg_query.ObjectType_OBJECT_DOMAIN:
 		from := nameList(rs.GetObject().GetList().GetItems())
 		items := rs.GetObject().GetList().GetItems()
 		schema := ""
@@ -370,4 +433,14 @@ func (r *replayer) rename(rs *pg_query.RenameStmt) {
 		}
 		r.renameType(from, qualify(schema, rs.GetNewname()))
 	}
+}
+
+// sortedKeys returns a map's keys in order, so output does not depend on map order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// joinComma lists names for a message.
+func joinComma(names []string) string {
+	return strings.Join(names, ", ")
 }

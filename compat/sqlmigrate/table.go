@@ -1,8 +1,6 @@
 package sqlmigrate
 
 import (
-	"strings"
-
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -88,6 +86,21 @@ func (r *replayer) createTable(cs *pg_query.CreateStmt) {
 	for _, c := range cons {
 		t.addConstraint(relname, c, r.emit, r.pos())
 	}
+	t.complete = len(cs.GetInhRelations()) == 0 && cs.GetPartbound() == nil && cs.GetOfTypename() == nil
+	t.partitioned = cs.GetPartspec() != nil
+	if cs.GetPartbound() != nil && len(cs.GetInhRelations()) == 1 {
+		// CREATE TABLE ... PARTITION OF locks the partitioned table while it attaches.
+		parent := rangeKey(cs.GetInhRelations()[0].GetRangeVar())
+		t.partitionOf = parent
+		if pt, ok := r.cat.tables[parent]; ok && !pt.created {
+			r.lock(parent, opCreatePartition)
+		}
+	}
+	for _, elt := range cs.GetTableElts() {
+		if elt.GetTableLikeClause() != nil {
+			t.complete = false
+		}
+	}
 	r.report(ruleTableAdded, key, key, nil, nil, "table %s is added", key)
 }
 
@@ -124,10 +137,10 @@ func (r *replayer) dropTable(key string, missingOK bool) {
 	}
 	r.lock(key, opDropTable)
 	switch {
-	case t.replacedBy != "":
+	case t.replacedBy != "" && r.cat.tables[t.replacedBy] != nil:
 		r.report(ruleReplacedTableDropped, key, "", t.pos, nil, "table %s is dropped after a released migration filled its replacement %s", key, t.replacedBy)
-	case strings.Contains(strings.ToLower(t.comment), "deprecated"):
-		r.report(ruleReplacedTableDropped, key, "", t.pos, nil, "table %s is dropped after a released migration marked it deprecated", key)
+	case t.deprecated != nil:
+		r.report(ruleReplacedTableDropped, key, "", t.pos, nil, "table %s is dropped after a released migration marked it deprecated (COMMENT %s)", key, quoteLiteral(shorten(t.deprecated.text)))
 	default:
 		r.report(ruleTableDropped, key, "", t.pos, adviceDropTable, "table %s is dropped while the released application still uses it", key)
 	}
@@ -155,21 +168,57 @@ func (r *replayer) renameTable(from, to string) {
 }
 
 // insert notices table backfills in released migrations: INSERT INTO new SELECT ... FROM
-// old makes new the replacement of old, the expand step of expand–contract.
+// old makes new the replacement of old, the expand step of expand–contract, when it
+// copies old's rows whole: the SELECT reads old alone and selects * or every column old
+// is known to have. An INSERT that copies a few columns (the ids an index table such as
+// Lemmy's modlog_combined collects from a dozen tables) replaces nothing.
 func (r *replayer) insert(is *pg_query.InsertStmt) {
-	if r.emit || is.GetSelectStmt() == nil {
+	r.checkTargets(is.GetCols(), "INSERT")
+	if r.subject == "" {
+		r.subject = rangeKey(is.GetRelation())
+	}
+	sel := is.GetSelectStmt().GetSelectStmt()
+	if r.emit || sel == nil || len(sel.GetFromClause()) != 1 || sel.GetFromClause()[0].GetRangeVar() == nil {
 		return
 	}
 	target := rangeKey(is.GetRelation())
 	if _, ok := r.cat.tables[target]; !ok {
 		return
 	}
-	walk(is.GetSelectStmt(), func(m protoreflect.Message) bool {
-		if rv, ok := m.Interface().(*pg_query.RangeVar); ok {
-			if src, ok := r.cat.tables[rangeKey(rv)]; ok && src.key != target {
-				src.replacedBy = target
+	src, ok := r.cat.tables[rangeKey(sel.GetFromClause()[0].GetRangeVar())]
+	if !ok || src.key == target || !copiesAllColumns(sel, src) {
+		return
+	}
+	src.replacedBy = target
+}
+
+// copiesAllColumns reports whether a SELECT from src selects * or names every column
+// src is known to have.
+func copiesAllColumns(sel *pg_query.SelectStmt, src *table) bool {
+	named := map[string]bool{}
+	for _, n := range sel.GetTargetList() {
+		walk(n.GetResTarget().GetVal(), func(m protoreflect.Message) bool {
+			if cr, ok := m.Interface().(*pg_query.ColumnRef); ok {
+				fields := cr.GetFields()
+				if len(fields) > 0 && fields[len(fields)-1].GetAStar() != nil {
+					named["*"] = true
+				} else if len(fields) > 0 {
+					named[fields[len(fields)-1].GetString_().GetSval()] = true
+				}
 			}
-		}
+			return true
+		})
+	}
+	if named["*"] {
 		return true
-	})
+	}
+	if !src.complete || len(src.cols) == 0 {
+		return false
+	}
+	for _, c := range src.cols {
+		if !named[c.name] {
+			return false
+		}
+	}
+	return true
 }
