@@ -37,3 +37,10 @@ func SQLLayouts() []SQLLayout { return sqlmigrate.Layouts() }
 func compareSQL(ctx context.Context, old, new compat.Source, opts SQLOptions) (*compat.Report, error) {
 	return sqlmigrate.Compare(ctx, old, new, opts)
 }
+
+// SQLColumnTypes replays the migrations in src and returns the type of every column it
+// ends with, keyed "table.column"; see [sqlmigrate.ColumnTypes]. Package history uses it
+// to see a dropped column come back with another type.
+func SQLColumnTypes(ctx context.Context, src compat.Source) (map[string]string, error) {
+	return sqlmigrate.ColumnTypes(ctx, src)
+}

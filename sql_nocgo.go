@@ -44,3 +44,8 @@ func SQLLayouts() []SQLLayout { return nil }
 func compareSQL(context.Context, compat.Source, compat.Source, SQLOptions) (*compat.Report, error) {
 	return nil, ErrSQLNeedsCgo
 }
+
+// SQLColumnTypes returns [ErrSQLNeedsCgo] in a build without cgo.
+func SQLColumnTypes(context.Context, compat.Source) (map[string]string, error) {
+	return nil, ErrSQLNeedsCgo
+}

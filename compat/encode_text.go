@@ -51,6 +51,9 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 		if f.Undecided {
 			mark = " (undecided)"
 		}
+		if f.Release != "" {
+			mark += " (in " + f.Release + ")"
+		}
 		if f.Suppressed != "" {
 			mark += c.paint(sgrDim, " (ignored: "+oneLine(f.Suppressed)+")")
 		} else if opts.Policy.Fails(f) {
@@ -68,6 +71,9 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 				ops = append(ops, fmt.Sprintf("%s (%s)", op.Operation, op.Role))
 			}
 			fmt.Fprintf(bw, "          reaches %s\n", strings.Join(ops, ", "))
+		}
+		if f.WritableFrom != "" {
+			fmt.Fprintf(bw, "          writable from %s\n", f.WritableFrom)
 		}
 		if len(f.Witness) > 0 {
 			fmt.Fprintf(bw, "          witness %s\n", oneLine(string(f.Witness)))

@@ -11,6 +11,10 @@ const (
 	KindJSONSchema Kind = "jsonschema"
 	KindOpenAPI    Kind = "openapi"
 	KindSQL        Kind = "sql"
+	// KindHistory is the kind of the rules that judge a sequence of releases rather than
+	// one pair of versions (compatcheck history). Their findings carry the kind of the
+	// contract they are about; only the rules' declarations have this kind.
+	KindHistory Kind = "history"
 )
 
 // Finding is one change between two versions of a contract, with the two answers of the
@@ -60,7 +64,9 @@ type Finding struct {
 	// safety it has not shown. Such a finding carries no witness.
 	Undecided bool
 	// Release names the release in which the change happened, when a sequence of releases
-	// is checked (compatcheck history); empty for a plain two-version comparison.
+	// is checked (compatcheck history); empty for a plain two-version comparison and for
+	// the unreleased change a history judges. A finding with a Release is context: it
+	// counts toward neither the verdict nor, unless [Policy.History] is set, the exit status.
 	Release string
 	// WritableFrom is, for a read-tolerant change checked across releases, the first
 	// release in which writers may emit the new shape: the one after every reader accepted it.

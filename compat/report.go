@@ -85,25 +85,32 @@ func compareFindings(a, b Finding) int {
 	if c := cmp.Compare(a.Subject, b.Subject); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.Message, b.Message)
+	if c := cmp.Compare(a.Message, b.Message); c != 0 {
+		return c
+	}
+	// The same change made again in a later release is another finding, not a duplicate.
+	return cmp.Compare(a.Release, b.Release)
 }
 
 // Verdict is the highest class among the findings that are not suppressed, or None.
+// Findings of earlier releases (with a Release) are context and do not count: a history's
+// verdict judges what its head adds.
 func (r *Report) Verdict() Class {
 	v := None
 	for _, f := range r.Findings {
-		if f.Suppressed == "" && f.Class() > v {
+		if f.Suppressed == "" && f.Release == "" && f.Class() > v {
 			v = f.Class()
 		}
 	}
 	return v
 }
 
-// Count returns how many unsuppressed findings have class c.
+// Count returns how many unsuppressed findings have class c, leaving out the context
+// findings of earlier releases as Verdict does.
 func (r *Report) Count(c Class) int {
 	n := 0
 	for _, f := range r.Findings {
-		if f.Suppressed == "" && f.Class() == c {
+		if f.Suppressed == "" && f.Release == "" && f.Class() == c {
 			n++
 		}
 	}
@@ -127,6 +134,9 @@ type Policy struct {
 	// fail-on per contract: a finding whose Contract has an entry here is judged by that
 	// entry alone.
 	Contracts map[string]Policy
+	// History also fails findings of earlier releases (those with a Release), which a
+	// history otherwise reports as context only (compatcheck history --fail-on-history).
+	History bool
 }
 
 // FailOn returns a Policy that fails on findings of class c or higher; FailOn(None)
@@ -137,7 +147,7 @@ func FailOn(c Class) Policy { return Policy{FailOn: c, failOnSet: true} }
 // finding that carries a rejected hazard fails whatever the policy says about classes and
 // hazards: the change it describes cannot be applied as written.
 func (p Policy) Fails(f Finding) bool {
-	if f.Suppressed != "" {
+	if f.Suppressed != "" || (f.Release != "" && !p.History) {
 		return false
 	}
 	for _, h := range f.Hazards {

@@ -55,6 +55,26 @@ func TestSortDropsExactDuplicates(t *testing.T) {
 	assert.Len(t, r.Findings, 1)
 }
 
+// TestHistoryContext checks that findings of earlier releases are context: they leave the
+// verdict and the counts alone and fail only when the policy asks for history.
+func TestHistoryContext(t *testing.T) {
+	head := Finding{Rule: "FIELD_ADDED", Backward: true, Forward: true, Kind: KindProto, Subject: "a.B.c", New: Pos("a.proto", 1, 1)}
+	old := Finding{Rule: "FIELD_NUMBER_CHANGED", Kind: KindProto, Subject: "a.B.d", Release: "v1.2.0", New: Pos("a.proto", 2, 1)}
+	r := NewReport([]Finding{head, old})
+	assert.Equal(t, Additive, r.Verdict())
+	assert.Equal(t, 0, r.Count(Breaking))
+	assert.Empty(t, r.Failures(FailOn(Breaking)))
+	withHistory := FailOn(Breaking)
+	withHistory.History = true
+	assert.Equal(t, []Finding{old}, r.Failures(withHistory))
+
+	var buf bytes.Buffer
+	old.WritableFrom = "v1.3.0"
+	old.Backward = true
+	require.NoError(t, Encode(&buf, NewReport([]Finding{old}), "text", EncodeOptions{Policy: FailOn(ReadTolerant)}))
+	assert.Equal(t, "a.proto\n  2:1     read-tolerant FIELD_NUMBER_CHANGED a.B.d:  (in v1.2.0)\n          writable from v1.3.0\n\nverdict: none (0 breaking, 0 read-tolerant, 0 additive)\n", buf.String())
+}
+
 // TestRejectedHazardFailsEveryPolicy: a statement the server refuses cannot be applied,
 // so its finding fails even when neither its class nor --fail-on-hazard would fail it.
 func TestRejectedHazardFailsEveryPolicy(t *testing.T) {

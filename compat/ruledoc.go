@@ -13,6 +13,7 @@ var kindTitles = map[Kind]string{
 	KindJSONSchema: "JSON Schema",
 	KindOpenAPI:    "OpenAPI",
 	KindSQL:        "PostgreSQL migrations",
+	KindHistory:    "Release history (every kind)",
 }
 
 // fence returns the code fence language for a kind's examples.

@@ -49,6 +49,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (status i
 	if len(args) > 0 && args[0] == "completion" {
 		return fail(stderr, runCompletion(args[1:], stdout))
 	}
+	if len(args) > 0 && args[0] == "history" {
+		status, err := runHistory(ctx, args[1:], stdout, stderr)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		return status
+	}
 	status, err := runCompare(ctx, args, stdout, stderr)
 	if err != nil {
 		return fail(stderr, err)
@@ -77,6 +84,7 @@ func fail(stderr io.Writer, err error) int {
 // compareFlags holds the values of the comparison flags.
 type compareFlags struct {
 	format, failOn, kind, require    string
+	against                          string
 	protoEncoding, protoJSONReaders  string
 	audience, schemaModel, sqlLayout string
 	pgVersion                        int
@@ -116,6 +124,7 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.config, "config", "", "the configuration file, instead of the compatcheck.yaml found from here up to the repository root")
 	fs.StringVar(&f.base, "base", "", "with a configuration: the directory holding the base version of the repository, to compare every contract with")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "say on stderr which configuration and which versions of each contract are compared")
+	fs.StringVar(&f.against, "against", "", "compare each PATH at this git ref (or last-release, the newest v* tag) with the working tree: --against REF PATH...")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.SortFlags = false
 	return fs, f
@@ -183,7 +192,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (s
 	fs, f := newCompareFlagSet()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck [flags] --base DIR        (every contract of compatcheck.yaml)\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n  compatcheck completion bash|zsh|fish\n\nFlags:\n%s", fs.FlagUsages())
+			fmt.Fprintf(stdout, "Usage:\n  compatcheck [flags] OLD NEW\n  compatcheck [flags] --against REF [PATH...]\n  compatcheck [flags] --require MODE_TRANSITIVE V1 V2 ... VN\n  compatcheck [flags] --base DIR        (every contract of compatcheck.yaml)\n  compatcheck history [flags] [PATH]\n  compatcheck rules [--format text|json|markdown] [--kind KIND]\n  compatcheck completion bash|zsh|fish\n\nFlags:\n%s", fs.FlagUsages())
 			return exitOK, nil
 		}
 		return exitBadArgs, usageError{err.Error()}
@@ -205,30 +214,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (s
 		return exitBadArgs, err
 	}
 	paths := fs.Args()
-	if len(paths) == 0 {
-		return runContracts(ctx, fs, f, opts, policy, stdout, stderr)
-	}
-	if err := plainOnly(fs); err != nil {
-		return exitBadArgs, err
-	}
-	if f.verbose {
-		fmt.Fprintln(stderr, "compatcheck: OLD and NEW given: comparing them with the flags alone, no configuration is read")
-	}
-	switch {
-	case len(paths) == 2:
-	case len(paths) > 2 && policy.Require.Transitive:
-	case len(paths) > 2:
-		return exitBadArgs, usageError{"more than two versions need a transitive --require mode, such as backward_transitive"}
-	default:
-		return exitBadArgs, usageError{"need two versions to compare: compatcheck [flags] OLD NEW"}
-	}
-	sources := make([]compat.Source, len(paths))
-	for i, p := range paths {
-		if sources[i], err = compat.OpenPath(p); err != nil {
-			return exitBadArgs, err
-		}
-		sources[i].Exclude = f.excludes
-	}
+	var git gitInputs
+	defer git.close()
 	if err := openOutputs(targets); err != nil {
 		discardOutputs(targets)
 		return exitBadArgs, err
@@ -243,29 +230,76 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (s
 		progressTo = stderr
 	}
 	prog := startProgress(progressTo, progressDelay, progressEvery)
-	prog.set(fmt.Sprintf("comparing %d versions with %s", len(sources)-1, sources[len(sources)-1].Describe()))
-	if len(sources) == 2 {
-		prog.set(fmt.Sprintf("comparing %s with %s", sources[0].Describe(), sources[1].Describe()))
+	var (
+		report *compat.Report
+		enc    compat.EncodeOptions
+	)
+	switch {
+	case f.against != "" && len(paths) > 0:
+		prog.set(fmt.Sprintf("comparing %d paths with %s", len(paths), f.against))
+		report, err = compareAgainst(ctx, &git, f.against, paths, opts, stderr)
+		enc.Policy = policy
+	case len(paths) == 0:
+		prog.set("comparing the configured contracts")
+		report, enc, err = compareContracts(ctx, fs, f, &git, opts, policy, stderr)
+	default:
+		report, enc, err = comparePaths(ctx, fs, f, &git, paths, opts, policy, prog, stderr)
 	}
-	report, err := compareVersions(ctx, sources, opts)
 	prog.stop()
 	if err != nil {
 		return exitBadArgs, err
-	}
-	enc := compat.EncodeOptions{OldName: sources[0].Name, NewName: sources[len(sources)-1].Name, Policy: policy}
-	if len(sources) > 2 {
-		// Findings come from several OLD versions; their message names which one, and
-		// old-side paths stay relative.
-		enc.OldName = ""
 	}
 	enc.ToolVersion = version()
 	if err := writeOutputs(stdout, targets, report, enc, color, f.quiet, os.Getenv); err != nil {
 		return exitBadArgs, err
 	}
-	if report.Failed(policy) {
+	if report.Failed(enc.Policy) {
 		return exitFailed, nil
 	}
 	return exitOK, nil
+}
+
+// comparePaths is the plain comparison, compatcheck OLD NEW (or, with a transitive
+// --require mode, several versions), where each path is a file, a directory or REF:PATH.
+func comparePaths(ctx context.Context, fs *flag.FlagSet, f *compareFlags, git *gitInputs, paths []string, opts compatcheck.Options, policy compat.Policy, prog *progress, stderr io.Writer) (*compat.Report, compat.EncodeOptions, error) {
+	var enc compat.EncodeOptions
+	if err := plainOnly(fs); err != nil {
+		return nil, enc, err
+	}
+	if f.verbose {
+		fmt.Fprintln(stderr, "compatcheck: OLD and NEW given: comparing them with the flags alone, no configuration is read")
+	}
+	switch {
+	case len(paths) == 2:
+	case len(paths) > 2 && policy.Require.Transitive:
+	case len(paths) > 2:
+		return nil, enc, usageError{"more than two versions need a transitive --require mode, such as backward_transitive"}
+	default:
+		return nil, enc, usageError{"need two versions to compare: compatcheck [flags] OLD NEW"}
+	}
+	sources := make([]compat.Source, len(paths))
+	for i, p := range paths {
+		var err error
+		if sources[i], err = git.openInput(ctx, p); err != nil {
+			return nil, enc, err
+		}
+		sources[i].Exclude = f.excludes
+	}
+	prog.set(fmt.Sprintf("comparing %d versions with %s", len(sources)-1, sources[len(sources)-1].Describe()))
+	if len(sources) == 2 {
+		prog.set(fmt.Sprintf("comparing %s with %s", sources[0].Describe(), sources[1].Describe()))
+	}
+	report, err := compareVersions(ctx, sources, opts)
+	if err != nil {
+		return nil, enc, err
+	}
+	enc = compat.EncodeOptions{OldName: sources[0].Name, NewName: sources[len(sources)-1].Name, Policy: policy}
+	if len(sources) > 2 {
+		// Findings come from several OLD versions; their message names which one, and
+		// old-side paths stay relative.
+		enc.OldName = ""
+	}
+	return report, enc, nil
 }
 
 // compareVersions compares the newest version with the one before it, or, given more
@@ -340,6 +374,9 @@ func runRules(args []string, stdout io.Writer) error {
 	rules := compat.Rules()
 	if *kind != "" {
 		k, err := compatcheck.ParseKind(*kind)
+		if *kind == string(compat.KindHistory) {
+			k, err = compat.KindHistory, nil // the sequence rules of compatcheck history
+		}
 		if err != nil {
 			return usageError{err.Error()}
 		}

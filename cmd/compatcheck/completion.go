@@ -84,8 +84,10 @@ func flagValues(command, name string) []string {
 func completionCommands() []complCommand {
 	compare, _ := newCompareFlagSet()
 	rules, _, _ := newRulesFlagSet()
+	hist, _, _ := newHistoryFlagSet()
 	return []complCommand{
 		{name: "", help: "compare OLD with NEW", flags: complFlags("", compare), args: "files"},
+		{name: "history", help: "check a contract across its releases", flags: complFlags("history", hist), args: "files"},
 		{name: "rules", help: "list every rule", flags: complFlags("rules", rules), args: "none"},
 		{name: "completion", help: "print a shell completion script", args: "shells"},
 	}

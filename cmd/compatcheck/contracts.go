@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -28,42 +29,46 @@ func plainOnly(fs *flag.FlagSet) error {
 	return nil
 }
 
-// runContracts checks every contract of the configuration against the base version:
-// `compatcheck --base DIR`, with the configuration found from the working directory up
-// to the repository root or named by --config.
-func runContracts(ctx context.Context, fs *flag.FlagSet, f *compareFlags, opts compatcheck.Options, policy compat.Policy, stdout, stderr io.Writer) (int, error) {
+// compareContracts checks every contract of the configuration against the base version:
+// `compatcheck --base DIR` or `compatcheck --against REF`, with the configuration found
+// from the working directory up to the repository root or named by --config.
+func compareContracts(ctx context.Context, fs *flag.FlagSet, f *compareFlags, git *gitInputs, opts compatcheck.Options, policy compat.Policy, stderr io.Writer) (*compat.Report, compat.EncodeOptions, error) {
+	var enc compat.EncodeOptions
 	file := f.config
 	if file == "" {
 		found, err := config.Find(".")
 		if err != nil {
-			return exitBadArgs, err
+			return nil, enc, err
 		}
 		if found == "" {
 			wd, _ := os.Getwd()
-			return exitBadArgs, usageError{fmt.Sprintf("need two versions to compare: compatcheck [flags] OLD NEW, or a compatcheck.yaml naming the contracts (none in %s or above it up to the repository root)", wd)}
+			if f.against != "" {
+				return nil, enc, usageError{fmt.Sprintf("--against needs the paths to compare (compatcheck --against REF PATH...), or a compatcheck.yaml naming the contracts (none in %s or above it up to the repository root)", wd)}
+			}
+			return nil, enc, usageError{fmt.Sprintf("need two versions to compare: compatcheck [flags] OLD NEW, or a compatcheck.yaml naming the contracts (none in %s or above it up to the repository root)", wd)}
 		}
 		file = found
 	}
 	cfg, err := config.Load(file)
 	if err != nil {
-		return exitBadArgs, err
+		return nil, enc, err
 	}
 	if f.verbose {
 		fmt.Fprintf(stderr, "compatcheck: configuration %s (%d contracts)\n", file, len(cfg.Contracts))
 	}
 	if fs.Changed("kind") {
-		return exitBadArgs, usageError{"--kind applies to OLD NEW; in a configuration each contract has its own kind (kind: on the contract)"}
+		return nil, enc, usageError{"--kind applies to OLD NEW; in a configuration each contract has its own kind (kind: on the contract)"}
 	}
 	if policy.Require.Transitive {
-		return exitBadArgs, usageError{"--require: a _transitive mode compares more than two versions; a configuration run compares two"}
+		return nil, enc, usageError{"--require: a _transitive mode compares more than two versions; a configuration run compares two"}
 	}
-	base, baseName, err := baseTree(f)
+	base, baseName, err := baseTree(ctx, f, git, cfg.Dir)
 	if err != nil {
-		return exitBadArgs, err
+		return nil, enc, err
 	}
 	now, err := today()
 	if err != nil {
-		return exitBadArgs, err
+		return nil, enc, err
 	}
 	ropts := config.RunOptions{Now: now, Excludes: f.excludes, Options: flagOptions(fs, opts)}
 	if fs.Changed("fail-on") {
@@ -80,25 +85,39 @@ func runContracts(ctx context.Context, fs *flag.FlagSet, f *compareFlags, opts c
 	}
 	res, err := cfg.Run(ctx, base, config.Dir(cfg.Dir), ropts)
 	if err != nil {
-		return exitBadArgs, err
+		return nil, enc, err
 	}
 	// Paths in the report are relative to the repository root, so the text and github
 	// formats join them to the root as the user reaches it from here.
-	enc := compat.EncodeOptions{OldName: baseName, NewName: filepath.ToSlash(cfg.Dir), Policy: res.Policy}
-	if err := compat.Encode(stdout, res.Report, f.format, enc); err != nil {
-		return exitBadArgs, err
-	}
-	if res.Report.Failed(res.Policy) {
-		return exitFailed, nil
-	}
-	return exitOK, nil
+	enc = compat.EncodeOptions{OldName: baseName, NewName: filepath.ToSlash(cfg.Dir), Policy: res.Policy}
+	return res.Report, enc, nil
 }
 
-// baseTree opens the version every contract is compared with. Today that is a
-// directory (--base); a git ref (--against) is another config.Tree.
-func baseTree(f *compareFlags) (config.Tree, string, error) {
-	if f.base == "" {
-		return nil, "", usageError{"a configuration run needs the base version to compare with: --base DIR (a checkout of the base branch, for example made with git worktree add)"}
+// baseTree opens the version every contract is compared with: a directory (--base) or
+// the tree of a git ref (--against), in which the configuration's directory dir is
+// found at the same place as in the working tree.
+func baseTree(ctx context.Context, f *compareFlags, git *gitInputs, dir string) (config.Tree, string, error) {
+	switch {
+	case f.base != "" && f.against != "":
+		return nil, "", usageError{"--base and --against both name the base version; give one"}
+	case f.against != "":
+		repo, commit, ref, err := git.resolveAgainst(ctx, f.against)
+		if err != nil {
+			return nil, "", err
+		}
+		rp, err := repo.RepoPath(dir)
+		if err != nil {
+			return nil, "", err
+		}
+		fsys := repo.FS(commit.Tree)
+		if rp != "." && rp != "" {
+			if fsys, err = fs.Sub(fsys, rp); err != nil {
+				return nil, "", err
+			}
+		}
+		return config.FS(fsys, ref+":"), ref + ":", nil
+	case f.base == "":
+		return nil, "", usageError{"a configuration run needs the base version to compare with: --against REF (such as origin/main or last-release), or --base DIR (a checkout of the base branch)"}
 	}
 	info, err := os.Stat(f.base)
 	switch {

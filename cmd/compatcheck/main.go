@@ -5,6 +5,8 @@
 // Usage:
 //
 //	compatcheck [flags] OLD NEW
+//	compatcheck [flags] --against REF|last-release PATH...
+//	compatcheck history [flags] [PATH]
 //	compatcheck rules [--format text|json|markdown]
 //	compatcheck completion bash|zsh|fish
 //

@@ -223,6 +223,13 @@ func Option(comment, key string) string {
 	return ""
 }
 
+// Section returns the data of the archive's file called name, for golden tests of their
+// own shape (such as the release histories of package history) that keep want sections too.
+func Section(ar *txtar.Archive, name string) ([]byte, bool) { return sectionData(ar, name) }
+
+// SetSection replaces the data of the archive's file called name, adding it when missing.
+func SetSection(ar *txtar.Archive, name string, data []byte) { setSection(ar, name, data) }
+
 func sectionData(ar *txtar.Archive, name string) ([]byte, bool) {
 	for _, f := range ar.Files {
 		if f.Name == name {
