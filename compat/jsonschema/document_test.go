@@ -15,7 +15,7 @@ func openAPIDoc(t *testing.T, path, text string) Document {
 	t.Helper()
 	v, pos, err := decodeFile(path, []byte(text))
 	require.NoError(t, err)
-	return Document{Path: path, Value: v, Pos: posFunc(pos)}
+	return Document{Path: path, Value: v, Pos: pos}
 }
 
 func TestComparisonOverOpenAPIComponents(t *testing.T) {

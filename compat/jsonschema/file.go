@@ -51,19 +51,9 @@ func readSide(src compat.Source) ([]Document, []string, error) {
 			}
 			return nil, nil, src.Errorf(f, 0, 0, "%v", err)
 		}
-		docs = append(docs, Document{Path: f, Value: v, Pos: posFunc(pos)})
+		docs = append(docs, Document{Path: f, Value: v, Pos: pos})
 	}
 	return docs, files, nil
-}
-
-func posFunc(pos map[string]position) func(string) (int, int) {
-	return func(ptr string) (int, int) {
-		p, ok := pos[ptr]
-		if !ok {
-			return 0, 0
-		}
-		return p.line, p.col
-	}
 }
 
 // Compare compares two versions of a JSON Schema contract: two schema files, or two

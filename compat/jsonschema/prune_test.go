@@ -22,7 +22,7 @@ func pruneDoc(t testing.TB, path, text string) Document {
 	t.Helper()
 	v, pos, err := decodeFile(path, []byte(text))
 	require.NoError(t, err, path)
-	return Document{Path: path, Value: v, Pos: posFunc(pos)}
+	return Document{Path: path, Value: v, Pos: pos}
 }
 
 // allDraft7 reports whether every document registers as draft-07.
