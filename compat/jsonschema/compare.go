@@ -85,7 +85,7 @@ func (c *Comparison) pair(o, n *node) *pairResult {
 	if c.work > c.opts.Budget || c.depth > maxPairDepth || (c.ctx != nil && c.work%1024 == 0 && c.ctx.Err() != nil) {
 		f := c.finding(ruleUndecided, o, n, "", false, false,
 			"could not prove inclusion either way: the comparison's work budget or nesting bound was exhausted here")
-		return &pairResult{own: []compat.Finding{f}, done: true}
+		return &pairResult{own: []compat.Finding{disciplined(f)}, done: true}
 	}
 	r := &pairResult{b: true, f: true, clean: true}
 	c.memo[key] = r
@@ -95,6 +95,9 @@ func (c *Comparison) pair(o, n *node) *pairResult {
 	own := c.compute(o, n)
 	c.cur = prev
 	c.depth--
+	for i := range own {
+		own[i] = disciplined(own[i])
+	}
 	r.own = own
 	r.b, r.f = fold(own)
 	r.clean = len(own) == 0
@@ -227,19 +230,70 @@ func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(produc
 	if !f.Backward {
 		if w := c.witness(o, n, cands(o, n)); w != nil {
 			f.Witness, shownBackward = w, true
+			c.reportWitness(f, o, n)
 		}
 	}
 	if !f.Forward && f.Witness == nil {
 		if w := c.witness(n, o, cands(n, o)); w != nil {
 			f.Witness = w
+			c.reportWitness(f, n, o)
 		}
 	}
 	// The message need not hedge when the witness demonstrates the class: the one failing
 	// direction, or B, whose failure makes the change breaking whatever F is.
 	if f.Witness != nil && (f.Backward || f.Forward || shownBackward) {
 		f.Message = strings.TrimSuffix(f.Message, unproven)
+	} else if f.Witness != nil && !WitnessExempt(f) {
+		// The witness shows F fails, but the class (breaking) rests on a B no shown by nothing.
+		f.Undecided = true
+	}
+	return disciplined(f)
+}
+
+// disciplined marks a finding whose "no" answers no witness demonstrates as undecided,
+// and says so in its message: every finding either carries a witness a real validator
+// confirmed on both sides, is exempt (its answer is a phasing rule, not an inclusion;
+// see WitnessExempt), or is undecided.
+func disciplined(f compat.Finding) compat.Finding {
+	if f.Backward && f.Forward || WitnessExempt(f) {
+		return f
+	}
+	if f.Witness == nil {
+		f.Undecided = true
+	}
+	if f.Undecided && !strings.HasSuffix(f.Message, unproven) && !strings.HasSuffix(f.Message, undemonstrated) &&
+		!strings.Contains(f.Message, "answered no") && !strings.Contains(f.Message, "could not prove") && !strings.Contains(f.Message, "not read") {
+		f.Message += undemonstrated
 	}
 	return f
+}
+
+// undemonstrated is appended to the message of an undecided finding that does not
+// already say why it is undecided.
+const undemonstrated = " (no instance was found that shows it, so the answer is conservative)"
+
+// WitnessExempt reports whether a finding's "no" answers come from the compatibility
+// model's phasing rules rather than from set inclusion, so that no instance can show
+// them: a schema file added or removed, and a property removed that OLD never marked
+// deprecated (the expand–contract rule; an open object still accepts the name). Every
+// other schema finding with a "no" carries a witness or is undecided.
+func WitnessExempt(f compat.Finding) bool {
+	switch f.Rule {
+	case "SCHEMA_FILE_ADDED", "SCHEMA_FILE_REMOVED":
+		return true
+	case "PROPERTY_REMOVED":
+		return !f.Backward
+	}
+	return false
+}
+
+// reportWitness hands f's witness to the OnWitness hook.
+func (c *Comparison) reportWitness(f compat.Finding, producer, acceptor *node) {
+	if c.opts.OnWitness == nil {
+		return
+	}
+	c.opts.OnWitness(Witness{Rule: f.Rule, Subject: f.Subject, Value: f.Witness,
+		Producer: c.witnessSchema(producer), Acceptor: c.witnessSchema(acceptor), Model: c.opts.Model})
 }
 
 // unproven is appended to messages whose "no" is the engine's inability to prove

@@ -195,6 +195,7 @@ func (sc *Schemas) newCompiler() *js.Compiler {
 	c.AssertContent = false
 	c.ExtractAnnotations = true // readOnly, writeOnly and deprecated
 	c.LoadURL = sc.load
+	addECMA(c)
 	return c
 }
 
@@ -266,10 +267,10 @@ func (sc *Schemas) locate(loc string) (string, string) {
 	base, frag, _ := strings.Cut(loc, "#")
 	frag, _ = url.PathUnescape(frag)
 	if p, ok := docPath(base); ok {
-		return p, frag
+		return p, sc.realPointer(p, frag)
 	}
 	if p, ok := sc.ids[base]; ok {
-		return p, frag
+		return p, sc.realPointer(p, frag)
 	}
 	return base, frag
 }
@@ -510,8 +511,10 @@ type CompareOptions struct {
 	// a message saying so. Zero means the default.
 	Budget int
 
-	// onWitness, set by tests, sees every witness the engine verified.
-	onWitness func(producer, acceptor *node, w json.RawMessage)
+	// OnWitness, when set, sees every witness the engine reports, with the schemas it was
+	// verified against, so that tests can check it again with a validator of their own
+	// (see package jsonschematest).
+	OnWitness func(Witness)
 }
 
 // defaultBudget is how many distinct schema pairs a Comparison examines before it stops
@@ -720,7 +723,7 @@ var draft7Keywords = map[string]bool{
 	"additionalProperties": true, "propertyNames": true, "definitions": true, "if": true,
 	"then": true, "else": true, "allOf": true, "anyOf": true, "oneOf": true, "not": true,
 	"readOnly": true, "writeOnly": true, "title": true, "description": true, "default": true,
-	"examples": true, "$comment": true,
+	"examples": true, "$comment": true, ecmaKeyword: true,
 }
 
 // compileAsDraft7 returns the document registered as draft-07, or false when it must keep
@@ -780,6 +783,11 @@ func draft7Schema(v any, depth int, root bool) bool {
 			}
 		case "items", "additionalItems", "additionalProperties", "propertyNames", "if", "then", "else", "not":
 			if !draft7Schema(x, depth+1, false) {
+				return false
+			}
+		case ecmaKeyword:
+			ext, _ := x.(map[string]any)
+			if ap, ok := ext["additionalProperties"]; ok && !draft7Schema(ap, depth+1, false) {
 				return false
 			}
 		case "properties", "patternProperties", "definitions":

@@ -94,7 +94,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 			return nil, err
 		}
 	}
-	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget, onWitness: opts.onWitness})
+	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget, OnWitness: opts.OnWitness})
 	var findings []compat.Finding
 	if !old.IsDir() && !new.IsDir() {
 		fs, err := cmp.Compare(ctx, oldFiles[0]+"#", newFiles[0]+"#")

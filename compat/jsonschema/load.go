@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/compatcheck/compatcheck/compat"
 	"github.com/compatcheck/compatcheck/internal/jsondoc"
 	"go.yaml.in/yaml/v3"
 )
@@ -245,4 +246,17 @@ func unescapePointer(s string) string {
 func splitRef(ref string) (string, string) {
 	p, frag, _ := strings.Cut(ref, "#")
 	return p, frag
+}
+
+// DecodeDocument decodes one schema file as Compare reads it (JSON for a .json name,
+// YAML otherwise), with positions; a problem in the file is a positioned *compat.Error.
+func DecodeDocument(path string, data []byte) (Document, error) {
+	v, pos, err := decodeFile(path, data)
+	if err != nil {
+		if pe, ok := err.(*posError); ok {
+			return Document{}, &compat.Error{Pos: compat.Position{File: path, Line: pe.line, Column: pe.col}, Msg: pe.msg}
+		}
+		return Document{}, &compat.Error{Pos: compat.Position{File: path}, Msg: err.Error()}
+	}
+	return Document{Path: path, Value: v, Pos: pos}, nil
 }

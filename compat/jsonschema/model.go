@@ -92,7 +92,7 @@ func typeOf(v any) typeSet {
 // patternProp is one patternProperties entry.
 type patternProp struct {
 	src string
-	re  *regexp.Regexp
+	re  *regex
 	n   *node
 }
 
@@ -107,6 +107,9 @@ type node struct {
 
 	file, ptr string         // where the schema is; for a synthetic node, where it would be
 	synthetic bool           // not written in the file: an absent keyword's implied schema
+	// conj lists, for the intersection of several schemas (see merge.go), the schemas it
+	// is the conjunction of: values it accepts are those all of them accept.
+	conj []*node
 	native    bool           // built from the document, not from a compiled schema (see native.go)
 	raw       map[string]any // a native node's schema object, nil for a boolean schema
 	// opaque caches reachesOpaque.
@@ -130,7 +133,8 @@ type node struct {
 
 	minLen, maxLen int // -1 when absent
 	pattern        string
-	patternRe      *regexp.Regexp
+	patternRe      *regexp.Regexp // nil when RE2 cannot read the pattern (see ecma.go)
+	patternX       *regex         // the pattern as values are matched against it
 	format         string
 
 	prefix                 []*node
@@ -369,6 +373,7 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 				n.pattern, n.patternRe = p, nil // an ECMA-262 pattern RE2 cannot compile (ecma.go)
 			}
 		}
+		n.patternX = compileRegex(n.pattern)
 	}
 	n.format = s.Format
 	// Arrays: draft 2020-12 prefixItems/items and the older items array/additionalItems.
@@ -430,7 +435,11 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	for _, r := range s.Required {
 		n.required[r] = true
 	}
-	switch ap := s.AdditionalProperties.(type) {
+	additional := s.AdditionalProperties
+	if es, ok := s.Extensions["compatcheck-ecma"].(*ecmaSchema); ok && es.additional != nil {
+		additional = es.additional // moved beside regexes RE2 cannot read (ecma.go)
+	}
+	switch ap := additional.(type) {
 	case bool:
 		if !ap { // additionalProperties: true means the same as leaving it out
 			n.additional = sc.synthetic(n.file, n.ptr+"/additionalProperties", false)
@@ -445,7 +454,8 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 		if err != nil {
 			return err
 		}
-		n.patternProps = append(n.patternProps, patternProp{src: re.String(), re: re, n: c})
+		src := sc.realPatternName(n.file, n.ptr, re.String())
+		n.patternProps = append(n.patternProps, patternProp{src: src, re: compileRegex(src), n: c})
 	}
 	sort.Slice(n.patternProps, func(i, j int) bool { return n.patternProps[i].src < n.patternProps[j].src })
 	if n.propertyNames, err = sub(s.PropertyNames); err != nil {
