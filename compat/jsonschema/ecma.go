@@ -58,8 +58,8 @@ var regexTimeouts atomic.Int64
 // regex is one compiled ECMA-262 regular expression.
 type regex struct {
 	src  string
-	re2  *regexp.Regexp   // nil when RE2 cannot compile src
-	ecma *regexp2.Regexp  // set when only regexp2 can
+	re2  *regexp.Regexp  // nil when RE2 cannot compile src
+	ecma *regexp2.Regexp // set when only regexp2 can
 }
 
 // compileRegex reads src as RE2 if it can, else as ECMAScript; a regex neither reads is

@@ -105,13 +105,13 @@ type node struct {
 	side *Schemas
 	id   int
 
-	file, ptr string         // where the schema is; for a synthetic node, where it would be
-	synthetic bool           // not written in the file: an absent keyword's implied schema
+	file, ptr string // where the schema is; for a synthetic node, where it would be
+	synthetic bool   // not written in the file: an absent keyword's implied schema
 	// conj lists, for the intersection of several schemas (see merge.go), the schemas it
 	// is the conjunction of: values it accepts are those all of them accept.
-	conj []*node
-	native    bool           // built from the document, not from a compiled schema (see native.go)
-	raw       map[string]any // a native node's schema object, nil for a boolean schema
+	conj   []*node
+	native bool           // built from the document, not from a compiled schema (see native.go)
+	raw    map[string]any // a native node's schema object, nil for a boolean schema
 	// opaque caches reachesOpaque.
 	opaque opaqueState
 	// open marks an undeclared position of an open object or tuple: it accepts every
