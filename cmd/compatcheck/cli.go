@@ -76,6 +76,7 @@ type compareFlags struct {
 	format, failOn, kind, require    string
 	protoEncoding, protoJSONReaders  string
 	audience, schemaModel            string
+	refs                             string
 	pgVersion                        int
 	failOnHazard, protoFull, version bool
 }
@@ -96,6 +97,7 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.protoJSONReaders, "proto-json-readers", "lenient", "protobuf JSON readers: lenient (ignore unknown fields) or strict")
 	fs.StringVar(&f.audience, "audience", "public", "OpenAPI: public (clients cannot be upgraded first) or internal")
 	fs.StringVar(&f.schemaModel, "schema-model", "produce-accept", "JSON Schema and OpenAPI schemas: produce-accept or strict")
+	fs.StringVar(&f.refs, "refs", "opaque", "JSON Schema: a $ref outside the input is opaque (known by its URL, changes undecided) or strict (refused)")
 	fs.IntVar(&f.pgVersion, "pg-version", 16, "SQL: PostgreSQL major version (11 to 17) that decides lock and rewrite hazards")
 	fs.BoolVar(&f.failOnHazard, "fail-on-hazard", false, "SQL: also exit 1 when a finding carries a lock or rewrite hazard")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
@@ -141,6 +143,9 @@ func (f *compareFlags) options() (compatcheck.Options, compat.Policy, error) {
 		return opts, policy, usageError{"--schema-model: " + err.Error()}
 	}
 	opts.JSONSchema.Model, opts.OpenAPI.Model = model, model
+	if opts.JSONSchema.Refs, err = jsonschema.ParseRefs(f.refs); err != nil {
+		return opts, policy, usageError{"--refs: " + err.Error()}
+	}
 	if f.pgVersion < 11 || f.pgVersion > 17 {
 		return opts, policy, usageError{fmt.Sprintf("--pg-version: %d is not supported (want 11 to 17)", f.pgVersion)}
 	}

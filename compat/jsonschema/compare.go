@@ -122,6 +122,9 @@ func fold(fs []compat.Finding) (b, f bool) {
 
 // compute runs every keyword family over one pair.
 func (c *Comparison) compute(o, n *node) []compat.Finding {
+	if o.remote != "" || n.remote != "" {
+		return c.compareRemote(o, n)
+	}
 	pa := c.opts.Model == ProduceAccept
 	// An undeclared position of an open object or tuple produces nothing under the
 	// produce-accept model and accepts everything: nothing to compare.
@@ -262,7 +265,7 @@ func disciplined(f compat.Finding) compat.Finding {
 		f.Undecided = true
 	}
 	if f.Undecided && !strings.HasSuffix(f.Message, unproven) && !strings.HasSuffix(f.Message, undemonstrated) &&
-		!strings.Contains(f.Message, "answered no") && !strings.Contains(f.Message, "could not prove") && !strings.Contains(f.Message, "not read") {
+		!strings.Contains(f.Message, "answered no") && !strings.Contains(f.Message, "could not prove") && !strings.Contains(f.Message, "undecided") && !strings.Contains(f.Message, "not read") {
 		f.Message += undemonstrated
 	}
 	return f

@@ -62,6 +62,12 @@ type Schemas struct {
 	compiler *js.Compiler
 	errf     func(file string, line, col int, format string, args ...any) error
 	tree     string // the Source's name, when built from one
+	refs     Refs
+	// standIns holds, in opaque mode, the stand-in document served for every schema
+	// outside the documents that a $ref names (see refs.go), by URL without fragment.
+	standIns map[string]any
+	// remoteSites holds the nodes of such references written beside other keywords.
+	remoteSites map[string]*node
 	// draft7 is set when some document is registered as draft-07 (see compileAsDraft7);
 	// exact is then the compiler that registers none so, built on first need.
 	draft7 bool
@@ -97,13 +103,26 @@ var schemasSeq atomic.Uint64
 // every other reference is refused with a positioned error when a schema using it is
 // compared.
 func NewSchemas(docs []Document) (*Schemas, error) {
-	return newSchemas(docs, func(file string, line, col int, format string, args ...any) error {
+	return NewSchemasWith(docs, SchemasOptions{})
+}
+
+// SchemasOptions tunes how one version's documents are read.
+type SchemasOptions struct {
+	// Refs decides what a $ref to a schema outside the documents does (see [Refs]); the
+	// zero value reads it as opaque.
+	Refs Refs
+}
+
+// NewSchemasWith is NewSchemas with options.
+func NewSchemasWith(docs []Document, opts SchemasOptions) (*Schemas, error) {
+	return newSchemas(docs, opts, func(file string, line, col int, format string, args ...any) error {
 		return &compat.Error{Pos: compat.Position{File: file, Line: line, Column: col}, Msg: fmt.Sprintf(format, args...)}
 	})
 }
 
-func newSchemas(docs []Document, errf func(file string, line, col int, format string, args ...any) error) (*Schemas, error) {
+func newSchemas(docs []Document, opts SchemasOptions, errf func(file string, line, col int, format string, args ...any) error) (*Schemas, error) {
 	sc := &Schemas{
+		refs:     opts.Refs,
 		seq:      schemasSeq.Add(1),
 		docs:     map[string]*Document{},
 		ids:      map[string]string{},
@@ -137,6 +156,9 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 		}
 	}
 	sc.sorted = ptrs
+	if sc.refs == RefsOpaque {
+		sc.standIns = standIns(sc)
+	}
 	if ix := nativeIndexOf(ptrs); ix != nil && !libraryOnly() {
 		// The library is handed the documents only if a question about values needs
 		// a schema it cannot answer from a pruned copy (see validNode).
@@ -243,6 +265,13 @@ func validDocPath(p string) bool {
 func (sc *Schemas) load(s string) (io.ReadCloser, error) {
 	if p, ok := sc.ids[s]; ok {
 		data, err := json.Marshal(sc.libraryValue(sc.docs[p]))
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	if v, ok := sc.standIns[s]; ok {
+		data, err := json.Marshal(v)
 		if err != nil {
 			return nil, err
 		}

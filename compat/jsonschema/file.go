@@ -74,11 +74,11 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	if err != nil {
 		return nil, err
 	}
-	os, err := newSchemas(oldDocs, old.Errorf)
+	os, err := newSchemas(oldDocs, SchemasOptions{Refs: opts.Refs}, old.Errorf)
 	if err != nil {
 		return nil, err
 	}
-	ns, err := newSchemas(newDocs, new.Errorf)
+	ns, err := newSchemas(newDocs, SchemasOptions{Refs: opts.Refs}, new.Errorf)
 	if err != nil {
 		return nil, err
 	}

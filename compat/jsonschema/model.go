@@ -109,7 +109,10 @@ type node struct {
 	synthetic bool   // not written in the file: an absent keyword's implied schema
 	// conj lists, for the intersection of several schemas (see merge.go), the schemas it
 	// is the conjunction of: values it accepts are those all of them accept.
-	conj   []*node
+	conj []*node
+	// remote is the URL of a schema outside the input that the node stands for (see
+	// refs.go): known only by it, never filled.
+	remote string
 	native bool           // built from the document, not from a compiled schema (see native.go)
 	raw    map[string]any // a native node's schema object, nil for a boolean schema
 	// opaque caches reachesOpaque.
@@ -192,7 +195,7 @@ func (n *node) loc() string { return n.file + "#" + n.ptr }
 
 // isTrue reports whether the node accepts every value.
 func (n *node) isTrue() bool {
-	return n.types == tAll && !n.hasEnum && n.lo == nil && n.hi == nil && n.multipleOf == nil &&
+	return n.remote == "" && n.types == tAll && !n.hasEnum && n.lo == nil && n.hi == nil && n.multipleOf == nil &&
 		n.minLen < 0 && n.maxLen < 0 && n.pattern == "" && n.format == "" &&
 		len(n.prefix) == 0 && (n.items == nil || n.items.isTrue()) && n.minItems <= 0 && n.maxItems < 0 && !n.unique && n.contains == nil &&
 		len(n.props) == 0 && len(n.required) == 0 && (n.additional == nil || n.additional.isTrue()) && len(n.patternProps) == 0 &&
@@ -261,6 +264,10 @@ func (sc *Schemas) resolve(s *js.Schema) (*js.Schema, error) {
 		}
 		seen[s] = true
 		switch {
+		case refOnly(s) && sc.remoteOf(refTarget(s).Location) != "":
+			// A reference outside the input is known only by its URL, and is reported
+			// where it is written (see refs.go).
+			return s, nil
 		case refOnly(s):
 			s = refTarget(s)
 		case len(s.AllOf) == 1 && !hasAssertionsBesidesAllOf(s):
@@ -290,10 +297,36 @@ func (sc *Schemas) nodeOf(s *js.Schema) (*node, error) {
 	n := &node{s: r, side: sc, id: sc.nextID, minLen: -1, maxLen: -1, minItems: -1, maxItems: -1, minProps: -1, maxProps: -1, maxContains: -1}
 	n.file, n.ptr = sc.locate(r.Location)
 	sc.nodes[r] = n
+	if t := refTarget(r); t != nil && refOnly(r) {
+		n.remote = sc.remoteOf(t.Location)
+	}
+	if n.remote == "" {
+		n.remote = sc.remoteOf(r.Location)
+	}
+	if n.remote != "" {
+		n.types = tAll
+		return n, nil
+	}
 	if err := sc.fill(n, r); err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// remoteSite returns the node of a reference outside the input written at file#ptr
+// beside other keywords (see refs.go), building it once.
+func (sc *Schemas) remoteSite(file, ptr, u string) *node {
+	key := file + "#" + ptr
+	if n, ok := sc.remoteSites[key]; ok {
+		return n
+	}
+	n := sc.synthetic(file, ptr, true)
+	n.synthetic, n.remote = false, u
+	if sc.remoteSites == nil {
+		sc.remoteSites = map[string]*node{}
+	}
+	sc.remoteSites[key] = n
+	return n
 }
 
 // synthetic returns a node standing for an absent keyword at file#ptr: accepting
@@ -492,8 +525,10 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	}
 	// Applicators. A $ref beside other assertions is one more conjunct.
 	if t := refTarget(s); t != nil {
-		c, err := sub(t)
-		if err != nil {
+		var c *node
+		if u := sc.remoteOf(t.Location); u != "" {
+			c = sc.remoteSite(n.file, n.ptr+"/$ref", u)
+		} else if c, err = sub(t); err != nil {
 			return err
 		}
 		n.allOf = append(n.allOf, c)

@@ -434,6 +434,9 @@ func (p *pruner) prune(file string, s any, vals []any) (any, error) {
 		if !ok || !refStandsAlone(m, p.sc.native != nil) {
 			return nil, fmt.Errorf("jsonschema: $ref in %s is not a string standing alone", file)
 		}
+		if p.sc.standInRef(file, r) {
+			return true, nil // a schema outside the input, read as accepting everything (refs.go)
+		}
 		tfile, tptr, err := p.resolve(file, r)
 		if err != nil {
 			return nil, err

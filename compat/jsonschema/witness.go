@@ -570,7 +570,7 @@ func reachesOpaque(n *node) bool {
 		return false // a cycle adds nothing the nodes on it do not have
 	}
 	n.opaque = opaqueVisiting
-	found := unreadable(n)
+	found := unreadable(n) || n.remote != ""
 	for _, c := range n.children() {
 		if found {
 			break
