@@ -66,6 +66,9 @@ type Schemas struct {
 	// standIns holds, in opaque mode, the stand-in document served for every schema
 	// outside the documents that a $ref names (see refs.go), by URL without fragment.
 	standIns map[string]any
+	// idLosers names the documents whose root $id another document holds too; they are
+	// handed to the library without it.
+	idLosers map[string]bool
 	// remoteSites holds the nodes of such references written beside other keywords.
 	remoteSites map[string]*node
 	// draft7 is set when some document is registered as draft-07 (see compileAsDraft7);
@@ -149,7 +152,23 @@ func newSchemas(docs []Document, opts SchemasOptions, errf func(file string, lin
 				if id, ok := m[key].(string); ok && id != "" {
 					if u, err := url.Parse(id); err == nil && u.IsAbs() {
 						u.Fragment = ""
-						sc.ids[u.String()] = d.Path
+						key := u.String()
+						if prev, dup := sc.ids[key]; dup {
+							// Two documents claim one $id (a copied schema that kept its
+							// original's): the one whose file name the URL ends in keeps
+							// it, else the first; the other is read without it (ecma.go).
+							keep, drop := prev, d.Path
+							if path.Base(d.Path) == path.Base(u.Path) && path.Base(prev) != path.Base(u.Path) {
+								keep, drop = d.Path, prev
+							}
+							sc.ids[key] = keep
+							if sc.idLosers == nil {
+								sc.idLosers = map[string]bool{}
+							}
+							sc.idLosers[drop] = true
+							continue
+						}
+						sc.ids[key] = d.Path
 					}
 				}
 			}
@@ -283,7 +302,7 @@ func (sc *Schemas) load(s string) (io.ReadCloser, error) {
 	if strings.HasPrefix(s, "file:") {
 		return nil, refusedError{s, "$ref climbs out of the input tree; only files inside it are read"}
 	}
-	return nil, refusedError{s, fmt.Sprintf("$ref to %s refused: remote schemas are never fetched; add the schema to the input tree", s)}
+	return nil, refusedError{s, fmt.Sprintf("$ref to %s refused: remote schemas are never fetched; add the schema to the input tree", displayURL(s))}
 }
 
 // refusedError is a reference the loader refused, with the absolute URL it resolved to.

@@ -165,6 +165,12 @@ func isBool(x any) bool   { _, ok := x.(bool); return ok }
 // so are the values of unknown keywords (a $ref may point into them); instance data
 // (enum, const, default, examples) never is.
 func libraryForm(v any, draft string, depth int) (any, bool) {
+	return libraryFormOf(v, draft, depth, false)
+}
+
+// libraryFormOf is libraryForm; lenient is set below unknown keywords, whose values may be
+// schemas (a $ref may point there) or data, so that only regexes are rewritten there.
+func libraryFormOf(v any, draft string, depth int, lenient bool) (any, bool) {
 	m, ok := v.(map[string]any)
 	if !ok || depth > maxDecodeDepth {
 		return v, false
@@ -185,6 +191,11 @@ func libraryForm(v any, draft string, depth int) (any, bool) {
 	for k, x := range m {
 		switch {
 		case dataKeywords[k] && k != "examples":
+		case k == "$ref":
+			if r, ok := x.(string); ok && isMetaschemaRef(r) {
+				set(k, metaschemaStandIn(r)) // read as opaque, not as the library's own copy (refs.go)
+			}
+		case lenient && (annotationTypes[k] != nil || otherDraft(k, x, draft)):
 		case annotationTypes[k] != nil:
 			if !annotationTypes[k](x) {
 				copyOnce()
@@ -200,7 +211,7 @@ func libraryForm(v any, draft string, depth int) (any, bool) {
 			}
 			var copied map[string]any
 			for name, e := range sub {
-				if c, changed := libraryForm(e, draft, depth+1); changed {
+				if c, changed := libraryFormOf(e, draft, depth+1, lenient); changed {
 					if copied == nil {
 						copied = make(map[string]any, len(sub))
 						for n, e := range sub {
@@ -214,10 +225,11 @@ func libraryForm(v any, draft string, depth int) (any, bool) {
 				set(k, copied)
 			}
 		case schemaListKeywords[k] || schemaKeywords[k] || !jsonSchemaKeywords[k]:
+			below := lenient || !jsonSchemaKeywords[k] && !schemaKeywords[k] && !schemaListKeywords[k]
 			if list, ok := x.([]any); ok {
 				var copied []any
 				for i, e := range list {
-					if c, changed := libraryForm(e, draft, depth+1); changed {
+					if c, changed := libraryFormOf(e, draft, depth+1, below); changed {
 						if copied == nil {
 							copied = append([]any(nil), list...)
 						}
@@ -227,7 +239,7 @@ func libraryForm(v any, draft string, depth int) (any, bool) {
 				if copied != nil {
 					set(k, copied)
 				}
-			} else if c, changed := libraryForm(x, draft, depth+1); changed {
+			} else if c, changed := libraryFormOf(x, draft, depth+1, below); changed {
 				set(k, c)
 			}
 		}
@@ -443,6 +455,22 @@ func (sc *Schemas) libraryValue(d *Document) any {
 		return v
 	}
 	v, _ := libraryForm(d.Value, "", 0)
+	if m, ok := v.(map[string]any); ok && sc.idLosers[d.Path] {
+		cp := make(map[string]any, len(m))
+		for k, x := range m {
+			if k != "$id" && k != "id" {
+				cp[k] = x
+			}
+		}
+		v = cp
+	}
+	for _, ptr := range conjunctiveCycleRefs(v) {
+		var toks []string
+		if ptr != "" {
+			toks = splitPointer(ptr)
+		}
+		v = withoutRefAt(v, toks)
+	}
 	if sc.libValues == nil {
 		sc.libValues = map[string]any{}
 	}

@@ -357,6 +357,9 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 		case inO && inN:
 			if ownBoth {
 				c.sub(r)
+			} else if accO == prodO && accN == prodN && o.props[k] == nil && n.props[k] == nil {
+				// Declared in branches on both sides and left open by both objects' own
+				// keywords: the branches' comparison reports any change, where it is.
 			} else if !r.b || !r.f {
 				rule := ruleAdditionalRestricted
 				msg := fmt.Sprintf("property %s, declared in a branch, is now rejected by the object's own keywords for some values", quote(k))

@@ -44,7 +44,10 @@ func standIns(sc *Schemas) map[string]any {
 		if err != nil {
 			continue
 		}
-		collectRefs(d.Value, base, 0, func(abs *url.URL) {
+		v := sc.libraryValue(d)
+		m, _ := v.(map[string]any)
+		draft, _ := m["$schema"].(string)
+		collectRefs(v, base, refIgnoresSiblings(draft), 0, func(abs *url.URL) {
 			frag := abs.Fragment
 			u := *abs
 			u.Fragment, u.RawFragment = "", ""
@@ -82,13 +85,17 @@ func (sc *Schemas) known(u string) bool {
 
 // collectRefs calls found with every $ref of the schema document v resolved against its
 // base, which an $id (or draft-04 id) changes for the subtree it is written in.
-func collectRefs(v any, base *url.URL, depth int, found func(*url.URL)) {
+func collectRefs(v any, base *url.URL, siblingsIgnored bool, depth int, found func(*url.URL)) {
 	if depth > maxDecodeDepth {
 		return
 	}
 	switch x := v.(type) {
 	case map[string]any:
+		_, hasRef := x["$ref"]
 		for _, k := range []string{"$id", "id"} {
+			if hasRef && siblingsIgnored {
+				break // drafts 4 to 7 ignore everything beside a $ref, $id included
+			}
 			if id, ok := x[k].(string); ok && id != "" && !strings.HasPrefix(id, "#") {
 				if u, err := url.Parse(id); err == nil {
 					base = base.ResolveReference(u)
@@ -101,15 +108,14 @@ func collectRefs(v any, base *url.URL, depth int, found func(*url.URL)) {
 				found(base.ResolveReference(u))
 			}
 		}
-		for k, e := range x {
-			if dataKeywords[k] {
-				continue
-			}
-			collectRefs(e, base, depth+1, found)
+		for _, e := range x {
+			// Instance data is walked too: a $ref found there only adds a pointer to a
+			// stand-in, and telling data from a property named "enum" needs the schema.
+			collectRefs(e, base, siblingsIgnored, depth+1, found)
 		}
 	case []any:
 		for _, e := range x {
-			collectRefs(e, base, depth+1, found)
+			collectRefs(e, base, siblingsIgnored, depth+1, found)
 		}
 	}
 }
@@ -208,6 +214,9 @@ func (sc *Schemas) remoteOf(loc string) string {
 // displayURL spells a reference's URL for messages: a path of the input tree relative
 // to its root, a remote URL as it is.
 func displayURL(loc string) string {
+	if rest, ok := strings.CutPrefix(loc, metaPrefix); ok {
+		loc = "http://" + rest
+	}
 	if p, ok := docPath(strings.SplitN(loc, "#", 2)[0]); ok {
 		if _, frag, has := strings.Cut(loc, "#"); has && frag != "" {
 			f, _ := url.PathUnescape(frag)
@@ -255,4 +264,185 @@ func (sc *Schemas) standInRef(file, ref string) bool {
 	abs.Fragment, abs.RawFragment = "", ""
 	_, ok := sc.standIns[abs.String()]
 	return ok
+}
+
+// refIgnoresSiblings reports whether a $schema names a draft (4, 6 or 7) in which the
+// keywords beside a $ref, its $id included, are ignored.
+func refIgnoresSiblings(draft string) bool {
+	for _, d := range []string{"draft-03", "draft-04", "draft-06", "draft-07"} {
+		if strings.Contains(draft, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// metaPrefix is put before a $ref to one of JSON Schema's own metaschemas in the
+// library's documents: the library would resolve it against its own trimmed copies (and
+// fail on pointers they lack), while the engine reads it, like every schema outside the
+// input, as opaque.
+const metaPrefix = "https://compatcheck.invalid/metaschema/"
+
+// metaschemaStandIn spells a metaschema reference under metaPrefix.
+func metaschemaStandIn(r string) string {
+	_, rest, _ := strings.Cut(r, "://")
+	return metaPrefix + rest
+}
+
+func isMetaschemaRef(r string) bool {
+	return strings.HasPrefix(r, "http://json-schema.org/") || strings.HasPrefix(r, "https://json-schema.org/")
+}
+
+// A schema that applies itself to the same instance only through allOf and $ref
+// (cloudify's definitions write {"allOf": [{"$ref": "#/definitions/<itself>"}, ...]}) has a
+// cycle the library refuses as an infinite loop, though its meaning is plain: the
+// greatest fixed point of S = A ∧ S is A, so the self-reference asserts nothing. Such a
+// $ref is left out of the library's copy. A cycle through anyOf, oneOf, not or if is
+// not a conjunction and stays an error.
+
+// conjunctiveCycleRefs returns the pointers of the $refs (fragments of the same
+// document) that close a cycle of allOf and $ref edges in the schema document v.
+func conjunctiveCycleRefs(v any) []string {
+	refs := map[string]string{}  // pointer of a schema with a local $ref -> target pointer
+	alls := map[string][]string{} // pointer -> pointers of its allOf members
+	var walk func(x any, ptr string, depth int)
+	walk = func(x any, ptr string, depth int) {
+		m, ok := x.(map[string]any)
+		if !ok || depth > maxDecodeDepth {
+			return
+		}
+		if r, ok := m["$ref"].(string); ok && strings.HasPrefix(r, "#") {
+			if t, err := url.PathUnescape(r[1:]); err == nil && (t == "" || strings.HasPrefix(t, "/")) {
+				refs[ptr] = t
+			}
+		}
+		for k, e := range m {
+			if dataKeywords[k] {
+				continue
+			}
+			switch {
+			case k == "allOf":
+				list, _ := e.([]any)
+				for i, el := range list {
+					p := ptr + "/allOf/" + strconv.Itoa(i)
+					alls[ptr] = append(alls[ptr], p)
+					walk(el, p, depth+1)
+				}
+			case schemaMapKeywords[k]:
+				sub, _ := e.(map[string]any)
+				for name, el := range sub {
+					walk(el, ptr+"/"+k+"/"+escapePointer(name), depth+1)
+				}
+			case schemaListKeywords[k]:
+				list, _ := e.([]any)
+				for i, el := range list {
+					walk(el, ptr+"/"+k+"/"+strconv.Itoa(i), depth+1)
+				}
+				if _, ok := e.(map[string]any); ok {
+					walk(e, ptr+"/"+k, depth+1)
+				}
+			default:
+				walk(e, ptr+"/"+escapePointer(k), depth+1)
+			}
+		}
+	}
+	walk(v, "", 0)
+	if len(refs) == 0 {
+		return nil
+	}
+	const (
+		grey  = 1
+		black = 2
+	)
+	color := map[string]uint8{}
+	dropped := map[string]bool{}
+	var stack []string // nodes on the current path; a $ref edge leaves stack[i] for stack[i+1]
+	var visit func(p string)
+	visit = func(p string) {
+		color[p] = grey
+		stack = append(stack, p)
+		next := append([]string(nil), alls[p]...)
+		if t, ok := refs[p]; ok && !dropped[p] {
+			next = append(next, t)
+		}
+		for _, q := range next {
+			if dropped[p] && q == refs[p] {
+				continue
+			}
+			switch color[q] {
+			case grey:
+				// A cycle: stack from q to p, then p -> q. Drop its last $ref edge.
+				start := len(stack) - 1
+				for start > 0 && stack[start] != q {
+					start--
+				}
+				cyc := append(append([]string(nil), stack[start:]...), q)
+				for i := len(cyc) - 2; i >= 0; i-- {
+					// Only a member of an allOf beside others is dropped: a schema that is
+					// nothing but a cycle of references ({"$ref": "#"}) stays an error.
+					if t, ok := refs[cyc[i]]; ok && t == cyc[i+1] && !dropped[cyc[i]] && isAllOfMember(cyc[i]) {
+						dropped[cyc[i]] = true
+						break
+					}
+				}
+			case 0:
+				visit(q)
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[p] = black
+	}
+	ptrs := make([]string, 0, len(refs))
+	for p := range refs {
+		ptrs = append(ptrs, p)
+	}
+	sort.Strings(ptrs)
+	for _, p := range ptrs {
+		if color[p] == 0 {
+			visit(p)
+		}
+	}
+	out := make([]string, 0, len(dropped))
+	for p := range dropped {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// withoutRefAt returns v with the $ref of the schema at ptr removed, copying only the
+// objects and arrays on the way.
+func withoutRefAt(v any, toks []string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		cp := make(map[string]any, len(x))
+		for k, e := range x {
+			cp[k] = e
+		}
+		if len(toks) == 0 {
+			delete(cp, "$ref")
+			return cp
+		}
+		if e, ok := cp[toks[0]]; ok {
+			cp[toks[0]] = withoutRefAt(e, toks[1:])
+		}
+		return cp
+	case []any:
+		if len(toks) == 0 {
+			return v
+		}
+		i, err := strconv.Atoi(toks[0])
+		if err != nil || i < 0 || i >= len(x) {
+			return v
+		}
+		cp := append([]any(nil), x...)
+		cp[i] = withoutRefAt(x[i], toks[1:])
+		return cp
+	}
+	return v
+}
+
+func isAllOfMember(ptr string) bool {
+	i := strings.LastIndex(ptr, "/")
+	return i > 0 && strings.HasSuffix(ptr[:i], "/allOf")
 }

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -37,7 +38,8 @@ type Validator struct {
 }
 
 // NewValidator registers documents (as handed to the engine) with a fresh v6 compiler.
-// A $ref to anything outside them resolves to the schema that accepts everything, as the
+// References to a document's root $id reach it; a $ref to anything else outside them
+// resolves to the schema that accepts everything, as the
 // engine reads such a reference by default (it reports no witness reaching one).
 func NewValidator(docs []jsonschema.Document) (*Validator, error) {
 	c := js6.NewCompiler()
@@ -45,9 +47,36 @@ func NewValidator(docs []jsonschema.Document) (*Validator, error) {
 	c.AssertFormat()
 	c.UseRegexpEngine(ecmaEngine)
 	v := &Validator{c: c, docs: map[string]any{}, memo: map[string]*js6.Schema{}}
+	// Two documents with one root $id: the one whose file name the URL ends in keeps it,
+	// else the first in path order, as the engine reads such input.
+	owner := map[string]string{}
+	sorted := append([]jsonschema.Document(nil), docs...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	for _, d := range sorted {
+		id := rootID(d.Value)
+		if id == "" {
+			continue
+		}
+		prev, dup := owner[id]
+		if !dup || path.Base(d.Path) == path.Base(id) && path.Base(prev) != path.Base(id) {
+			owner[id] = d.Path
+		}
+	}
 	for _, d := range docs {
+		if id := rootID(d.Value); id != "" && owner[id] != d.Path {
+			m := d.Value.(map[string]any)
+			cp := make(map[string]any, len(m))
+			for k, x := range m {
+				if k != "$id" && k != "id" {
+					cp[k] = x
+				}
+			}
+			d.Value = cp
+		}
 		v.docs[d.Path] = d.Value
-		val, err := roundTrip(d.Value)
+		m, _ := d.Value.(map[string]any)
+		draft, _ := m["$schema"].(string)
+		val, err := roundTrip(tolerant(d.Value, draft, 0))
 		if err != nil {
 			return nil, err
 		}
@@ -55,7 +84,21 @@ func NewValidator(docs []jsonschema.Document) (*Validator, error) {
 			return nil, fmt.Errorf("%s: %v", d.Path, err)
 		}
 	}
-	c.UseLoader(anyLoader{})
+	byID := anyLoader{}
+	for id, p := range owner {
+		for _, d := range docs {
+			if d.Path == p {
+				m, _ := d.Value.(map[string]any)
+				draft, _ := m["$schema"].(string)
+				val, err := roundTrip(tolerant(d.Value, draft, 0))
+				if err != nil {
+					return nil, err
+				}
+				byID[id] = val
+			}
+		}
+	}
+	c.UseLoader(byID)
 	return v, nil
 }
 
@@ -68,9 +111,72 @@ func roundTrip(v any) (any, error) {
 	return js6.UnmarshalJSON(bytes.NewReader(data))
 }
 
-type anyLoader struct{}
+// tolerant drops what JSON Schema says asserts nothing but v6's metaschema check would
+// refuse: an annotation whose value has the wrong type ("description": null, in
+// published schemas), and in a 2020-12 document 2019-09's $recursiveAnchor and
+// $recursiveRef, keywords of another draft. Instance data is left alone.
+func tolerant(v any, draft string, depth int) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			switch k {
+			case "title", "description", "$comment":
+				if _, ok := e.(string); !ok {
+					continue
+				}
+			case "readOnly", "writeOnly", "deprecated":
+				if _, ok := e.(bool); !ok {
+					continue
+				}
+			case "$recursiveAnchor", "$recursiveRef":
+				if draft == "" || strings.Contains(draft, "2020-12") {
+					continue
+				}
+			case "enum", "const", "default", "examples":
+				out[k] = e
+				continue
+			}
+			if depth < 500 {
+				e = tolerant(e, draft, depth+1)
+			}
+			out[k] = e
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = tolerant(e, draft, depth+1)
+		}
+		return out
+	}
+	return v
+}
 
-func (anyLoader) Load(string) (any, error) { return map[string]any{}, nil }
+// rootID returns a document's absolute root $id (or id) without fragment, or "".
+func rootID(v any) string {
+	m, _ := v.(map[string]any)
+	for _, k := range []string{"$id", "id"} {
+		if s, ok := m[k].(string); ok {
+			if u, err := url.Parse(s); err == nil && u.IsAbs() {
+				u.Fragment = ""
+				return u.String()
+			}
+		}
+	}
+	return ""
+}
+
+// anyLoader serves documents by root $id, and for any other URL the schema that accepts
+// everything.
+type anyLoader map[string]any
+
+func (l anyLoader) Load(u string) (any, error) {
+	if v, ok := l[u]; ok {
+		return v, nil
+	}
+	return map[string]any{}, nil
+}
 
 func docURL(p string) string {
 	return (&url.URL{Scheme: "file", Path: "/compatcheck-test-root/" + p}).String()
