@@ -303,7 +303,7 @@ func isMetaschemaRef(r string) bool {
 // conjunctiveCycleRefs returns the pointers of the $refs (fragments of the same
 // document) that close a cycle of allOf and $ref edges in the schema document v.
 func conjunctiveCycleRefs(v any) []string {
-	refs := map[string]string{}  // pointer of a schema with a local $ref -> target pointer
+	refs := map[string]string{}   // pointer of a schema with a local $ref -> target pointer
 	alls := map[string][]string{} // pointer -> pointers of its allOf members
 	var walk func(x any, ptr string, depth int)
 	walk = func(x any, ptr string, depth int) {
