@@ -110,11 +110,13 @@ func (c *Comparison) pair(o, n *node) *pairResult {
 	return r
 }
 
-// fold ANDs the answers of findings.
+// fold ANDs the inclusion answers of findings. A property removed without deprecation
+// answers B no by the phasing rule, not by inclusion (the open object still accepts the
+// name): the pair's own inclusion, which proofs about enclosing schemas read, holds.
 func fold(fs []compat.Finding) (b, f bool) {
 	b, f = true, true
 	for _, x := range fs {
-		b = b && x.Backward
+		b = b && (x.Backward || x.Rule == rulePropertyRemoved.ID)
 		f = f && x.Forward
 	}
 	return b, f

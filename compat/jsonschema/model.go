@@ -113,6 +113,9 @@ type node struct {
 	// remote is the URL of a schema outside the input that the node stands for (see
 	// refs.go): known only by it, never filled.
 	remote string
+	// refMember is set when allOf[0] is the target of a $ref written beside other
+	// keywords, which is one more conjunct.
+	refMember bool
 	native bool           // built from the document, not from a compiled schema (see native.go)
 	raw    map[string]any // a native node's schema object, nil for a boolean schema
 	// opaque caches reachesOpaque.
@@ -532,6 +535,7 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 			return err
 		}
 		n.allOf = append(n.allOf, c)
+		n.refMember = true
 	}
 	more, err := subs(s.AllOf)
 	if err != nil {

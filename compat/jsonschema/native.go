@@ -632,6 +632,7 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	n.minProps, n.maxProps = nativeInt(m, "minProperties"), nativeInt(m, "maxProperties")
 	if _, ok := sc.native.refs[at]; ok {
 		n.allOf = append(n.allOf, sc.nativeNode(sc.native.refs[at]))
+		n.refMember = true
 	}
 	n.allOf = append(n.allOf, subs("allOf")...)
 	n.anyOf = subs("anyOf")
