@@ -116,8 +116,8 @@ type node struct {
 	// refMember is set when allOf[0] is the target of a $ref written beside other
 	// keywords, which is one more conjunct.
 	refMember bool
-	native bool           // built from the document, not from a compiled schema (see native.go)
-	raw    map[string]any // a native node's schema object, nil for a boolean schema
+	native    bool           // built from the document, not from a compiled schema (see native.go)
+	raw       map[string]any // a native node's schema object, nil for a boolean schema
 	// opaque caches reachesOpaque.
 	opaque opaqueState
 	// open marks an undeclared position of an open object or tuple: it accepts every
