@@ -23,6 +23,10 @@ type pairResult struct {
 	clean    bool // no finding here or in any nested pair
 	done     bool
 	visit    uint64 // the collect walk that last reached this pair
+	// lazy holds the deferred witness searches of own findings (see withWitness), by
+	// finding; settled is set once they ran.
+	lazy    map[string][]func(compat.Finding) compat.Finding
+	settled bool
 }
 
 var yes = &pairResult{b: true, f: true, clean: true, done: true}
@@ -47,6 +51,7 @@ func (c *Comparison) collect(root *pairResult) []compat.Finding {
 	for len(stack) > 0 {
 		r := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		r.settle()
 		out = append(out, r.own...)
 		for _, ch := range r.children {
 			if ch.visit != walk {
@@ -85,7 +90,7 @@ func (c *Comparison) pair(o, n *node) *pairResult {
 	if c.work > c.opts.Budget || c.depth > maxPairDepth || (c.ctx != nil && c.work%1024 == 0 && c.ctx.Err() != nil) {
 		f := c.finding(ruleUndecided, o, n, "", false, false,
 			"could not prove inclusion either way: the comparison's work budget or nesting bound was exhausted here")
-		return &pairResult{own: []compat.Finding{disciplined(f)}, done: true}
+		return &pairResult{own: []compat.Finding{f}, done: true}
 	}
 	r := &pairResult{b: true, f: true, clean: true}
 	c.memo[key] = r
@@ -95,9 +100,6 @@ func (c *Comparison) pair(o, n *node) *pairResult {
 	own := c.compute(o, n)
 	c.cur = prev
 	c.depth--
-	for i := range own {
-		own[i] = disciplined(own[i])
-	}
 	r.own = own
 	r.b, r.f = fold(own)
 	r.clean = len(own) == 0
@@ -228,17 +230,40 @@ func advice(f compat.Finding) []string {
 
 // withWitness sets the first verified witness for the finding's failing direction.
 func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(producer, acceptor *node) []any) compat.Finding {
+	if cands == nil || c.cur == nil {
+		return c.witnessNow(f, f.Backward, f.Forward, o, n, cands)
+	}
+	// Witnesses are searched only for findings that are reported: most pairs are compared
+	// to prove something about an enclosing pair (matching branches, allOf members), and
+	// validating candidates against their schemas was most of the time those proofs took.
+	// The search runs when a report first collects the pair (see collect), with the
+	// answers the finding has now.
+	b, fw := f.Backward, f.Forward
+	key := lazyKey(f)
+	if c.cur.lazy == nil {
+		c.cur.lazy = map[string][]func(compat.Finding) compat.Finding{}
+	}
+	c.cur.lazy[key] = append(c.cur.lazy[key], func(x compat.Finding) compat.Finding {
+		return c.witnessNow(x, b, fw, o, n, cands)
+	})
+	return f
+}
+
+func lazyKey(f compat.Finding) string { return f.Rule + "\x00" + f.Subject + "\x00" + f.Message }
+
+// witnessNow searches the witness of f for the directions b and fw say fail.
+func (c *Comparison) witnessNow(f compat.Finding, b, fw bool, o, n *node, cands func(producer, acceptor *node) []any) compat.Finding {
 	if cands == nil {
 		return f
 	}
 	shownBackward := false
-	if !f.Backward {
+	if !b {
 		if w := c.witness(o, n, cands(o, n)); w != nil {
 			f.Witness, shownBackward = w, true
 			c.reportWitness(f, o, n)
 		}
 	}
-	if !f.Forward && f.Witness == nil {
+	if !fw && f.Witness == nil {
 		if w := c.witness(n, o, cands(n, o)); w != nil {
 			f.Witness = w
 			c.reportWitness(f, n, o)
@@ -252,7 +277,25 @@ func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(produc
 		// The witness shows F fails, but the class (breaking) rests on a B no shown by nothing.
 		f.Undecided = true
 	}
-	return disciplined(f)
+	return f
+}
+
+// settle runs the deferred witness searches of a pair's findings (once) and applies the
+// witness discipline to them.
+func (r *pairResult) settle() {
+	if r.settled {
+		return
+	}
+	r.settled = true
+	for i := range r.own {
+		k := lazyKey(r.own[i])
+		if ts := r.lazy[k]; len(ts) > 0 {
+			r.own[i] = ts[0](r.own[i])
+			r.lazy[k] = ts[1:]
+		}
+		r.own[i] = disciplined(r.own[i])
+	}
+	r.lazy = nil
 }
 
 // disciplined marks a finding whose "no" answers no witness demonstrates as undecided,
