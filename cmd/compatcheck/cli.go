@@ -87,6 +87,7 @@ type compareFlags struct {
 	against                          string
 	protoEncoding, protoJSONReaders  string
 	audience, schemaModel, sqlLayout string
+	refs                             string
 	pgVersion                        int
 	failOnHazard, protoFull, version bool
 	outputs                          []string
@@ -114,6 +115,7 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.protoJSONReaders, "proto-json-readers", "lenient", "protobuf JSON readers: lenient (ignore unknown fields) or strict")
 	fs.StringVar(&f.audience, "audience", "public", "OpenAPI: public (clients cannot be upgraded first) or internal")
 	fs.StringVar(&f.schemaModel, "schema-model", "produce-accept", "JSON Schema and OpenAPI schemas: produce-accept or strict")
+	fs.StringVar(&f.refs, "refs", "opaque", "JSON Schema: a $ref outside the input is opaque (known by its URL, changes undecided) or strict (refused)")
 	fs.IntVar(&f.pgVersion, "pg-version", 16, fmt.Sprintf("SQL: PostgreSQL major version (%d to %d) that decides lock and rewrite hazards", compatcheck.MinPGVersion, compatcheck.MaxPGVersion))
 	fs.StringVar(&f.sqlLayout, "sql-layout", "", "SQL: the layout of the migrations instead of the detected one: golang-migrate, goose, flyway, dbmate, directory or numbered")
 	fs.BoolVar(&f.failOnHazard, "fail-on-hazard", false, "SQL: also exit 1 when a finding carries a lock or rewrite hazard")
@@ -168,6 +170,9 @@ func (f *compareFlags) options() (compatcheck.Options, compat.Policy, error) {
 		return opts, policy, usageError{"--schema-model: " + err.Error()}
 	}
 	opts.JSONSchema.Model, opts.OpenAPI.Model = model, model
+	if opts.JSONSchema.Refs, err = jsonschema.ParseRefs(f.refs); err != nil {
+		return opts, policy, usageError{"--refs: " + err.Error()}
+	}
 	if f.pgVersion < compatcheck.MinPGVersion || f.pgVersion > compatcheck.MaxPGVersion {
 		return opts, policy, usageError{fmt.Sprintf("--pg-version: %d is not supported (want %d to %d)", f.pgVersion, compatcheck.MinPGVersion, compatcheck.MaxPGVersion)}
 	}

@@ -1,6 +1,8 @@
 package jsonschema
 
 import (
+	"strconv"
+
 	"github.com/compatcheck/compatcheck/compat"
 )
 
@@ -146,6 +148,16 @@ func (c *Comparison) disjoint(a, b *node, depth int) bool {
 		}
 	}
 	if effTypes(a, 0)&effTypes(b, 0) == tObject {
+		// A name one side requires and the other rejects outright (a closed object that
+		// does not declare it): jobs that need "runs-on" and jobs that need "uses" in
+		// GitHub's workflow schema.
+		for _, x := range [][2]*node{{a, b}, {b, a}} {
+			for k := range effRequired(x[0], 0) {
+				if c.governing(x[1], k).isFalse() {
+					return true
+				}
+			}
+		}
 		for _, k := range a.propNames {
 			if a.required[k] && b.required[k] && b.props[k] != nil && c.disjoint(a.props[k], b.props[k], depth+1) {
 				return true
@@ -211,28 +223,107 @@ func (c *Comparison) compareAllOf(o, n *node) []compat.Finding {
 	if len(o.allOf) == 0 && len(n.allOf) == 0 {
 		return nil
 	}
-	mo, mn := c.match(o.allOf, n.allOf)
-	ro, rn := unmatched(o.allOf, mo), unmatched(n.allOf, mn)
-	if len(ro) == 1 && len(rn) == 1 {
-		c.sub(c.pair(ro[0], rn[0]))
-		return nil
+	inPlace, ro, rn := c.pairUp(o.allOf, n.allOf)
+	for _, p := range inPlace {
+		c.sub(c.pair(p[0], p[1]))
 	}
 	var fs []compat.Finding
 	for _, m := range rn {
 		b := c.holds(o, m)
 		if !b {
-			x := c.findingAt(ruleAllOfMemberAdded, m.loc(), o, n, o.ptr, m.ptr, false, true, "allOf member added that the old schema does not imply")
+			at := memberSite(n, "allOf", m)
+			x := c.findingIn(ruleAllOfMemberAdded, at.loc(), &site{o.side, o.file, o.ptr}, at, false, true, "allOf member added that the old schema does not imply")
 			fs = append(fs, c.withWitness(x, o, n, c.candidates))
 		}
 	}
 	for _, m := range ro {
 		f := c.holds(n, m)
 		if !f {
-			x := c.findingAt(ruleAllOfMemberRemoved, m.loc(), o, n, m.ptr, n.ptr, true, false, "allOf member removed that the new schema does not imply")
+			at := memberSite(o, "allOf", m)
+			x := c.findingIn(ruleAllOfMemberRemoved, at.loc(), at, &site{n.side, n.file, n.ptr}, true, false, "allOf member removed that the new schema does not imply")
 			fs = append(fs, c.withWitness(x, o, n, c.candidates))
 		}
 	}
 	return fs
+}
+
+// pairUp matches the members of two combinator lists: equal members (no finding either
+// way) first, then members changed in place, which are compared where they are: the same
+// schema location on both sides (a shared definition that changed), the same
+// discriminator value (a tagged union's branch), or the one member left on each side of
+// lists of one length. What remains was added or removed.
+func (c *Comparison) pairUp(os, ns []*node) (inPlace [][2]*node, ro, rn []*node) {
+	mo, mn := c.match(os, ns)
+	for i, a := range os {
+		if mo[i] {
+			continue
+		}
+		for j, b := range ns {
+			if !mn[j] && a.file == b.file && a.ptr == b.ptr {
+				mo[i], mn[j] = true, true
+				inPlace = append(inPlace, [2]*node{a, b})
+				break
+			}
+		}
+	}
+	for i, a := range os {
+		if mo[i] {
+			continue
+		}
+		for j, b := range ns {
+			if !mn[j] && sameDiscriminator(a, b) {
+				mo[i], mn[j] = true, true
+				inPlace = append(inPlace, [2]*node{a, b})
+				break
+			}
+		}
+	}
+	ro, rn = unmatched(os, mo), unmatched(ns, mn)
+	if len(ro) == 1 && len(rn) == 1 && len(os) == len(ns) {
+		inPlace = append(inPlace, [2]*node{ro[0], rn[0]})
+		ro, rn = nil, nil
+	}
+	return inPlace, ro, rn
+}
+
+// sameDiscriminator reports whether two branches require a property whose value is one
+// and the same constant: the tag of a tagged union.
+func sameDiscriminator(a, b *node) bool {
+	for _, k := range a.propNames {
+		pa, pb := a.props[k], b.props[k]
+		if pb == nil || !a.required[k] || !b.required[k] || !pa.hasEnum || !pb.hasEnum || len(pa.enum) != 1 || len(pb.enum) != 1 {
+			continue
+		}
+		if canonical(pa.enum[0]) == canonical(pb.enum[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// memberSite returns where member m of n's combinator list kw is written: the list
+// entry, or the $ref that stands beside other keywords (an allOf conjunct too).
+func memberSite(n *node, kw string, m *node) *site {
+	list := n.anyOf
+	switch kw {
+	case "allOf":
+		list = n.allOf
+	case "oneOf":
+		list = n.oneOf
+	}
+	for i, x := range list {
+		if x != m {
+			continue
+		}
+		if kw == "allOf" && n.refMember {
+			if i == 0 {
+				return &site{n.side, n.file, n.ptr + "/$ref"}
+			}
+			i--
+		}
+		return &site{n.side, n.file, n.ptr + "/" + kw + "/" + strconv.Itoa(i)}
+	}
+	return &site{m.side, m.file, m.ptr}
 }
 
 // compareBranches compares anyOf (or oneOf) lists. A side without the keyword counts as a
@@ -254,41 +345,40 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 		}
 		return c.wholeAnyOf(o, n, ob, nb)
 	}
-	mo, mn := c.match(ob, nb)
-	ro, rn := unmatched(ob, mo), unmatched(nb, mn)
-	if len(ro) == 0 && len(rn) == 0 {
-		return nil
-	}
-	if len(ro) == 1 && len(rn) == 1 && len(ob) == len(nb) {
-		// One branch changed in place: report its differences where they are, but a
+	inPlace, ro, rn := c.pairUp(ob, nb)
+	var fs []compat.Finding
+	for _, p := range inPlace {
+		// A branch changed in place: its differences are reported where they are, but a
 		// changed oneOf branch may also start or stop overlapping its siblings.
-		c.sub(c.pair(ro[0], rn[0]))
-		var fs []compat.Finding
-		if one {
-			// A value matching two branches is rejected: if the changed branch may overlap
-			// a sibling on the new side, old values in the overlap are now rejected (B);
-			// if it may have overlapped one on the old side, new values there were
-			// rejected by old readers (F).
-			b, f := true, true
-			for _, x := range nb {
-				if x != rn[0] && !c.disjoint(rn[0], x, 0) {
-					b = false
-				}
-			}
-			for _, y := range ob {
-				if y != ro[0] && !c.disjoint(ro[0], y, 0) {
-					f = false
-				}
-			}
-			if !b || !f {
-				x := c.findingAt(ruleOneOfBranchAdded, rn[0].loc(), o, n, ro[0].ptr, rn[0].ptr, b, f,
-					"changed oneOf branch may overlap a sibling branch, and values matching two branches are rejected"+unproven)
-				fs = append(fs, c.withWitness(x, o, n, c.candidates))
+		c.sub(c.pair(p[0], p[1]))
+		if !one {
+			continue
+		}
+		// A value matching two branches is rejected: if the changed branch may overlap a
+		// sibling on the new side, old values in the overlap are now rejected (B); if it
+		// may have overlapped one on the old side, new values there were rejected by old
+		// readers (F).
+		b, f := true, true
+		for _, x := range nb {
+			if x != p[1] && !c.disjoint(p[1], x, 0) {
+				b = false
 			}
 		}
+		for _, y := range ob {
+			if y != p[0] && !c.disjoint(p[0], y, 0) {
+				f = false
+			}
+		}
+		if !b || !f {
+			os, ns := memberSite(o, kw, p[0]), memberSite(n, kw, p[1])
+			x := c.findingIn(ruleOneOfBranchAdded, ns.loc(), os, ns, b, f,
+				"changed oneOf branch may overlap a sibling branch, and values matching two branches are rejected"+unproven)
+			fs = append(fs, c.withWitness(x, o, n, c.candidates))
+		}
+	}
+	if len(ro) == 0 && len(rn) == 0 {
 		return fs
 	}
-	var fs []compat.Finding
 	ot, nt := c.effTypes(o), c.effTypes(n)
 	for _, x := range rn {
 		if effTypes(x, 0)&ot == 0 && !one {
@@ -314,7 +404,8 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 		if b && f || b && one && effTypes(x, 0)&ot == 0 {
 			continue // nothing to report, or only a new type, reported as TYPE_WIDENED
 		}
-		fx := c.findingAt(rule, x.loc(), nil, n, "", x.ptr, b, f, msg)
+		at := memberSite(n, kw, x)
+		fx := c.findingIn(rule, at.loc(), nil, at, b, f, msg)
 		fs = append(fs, c.withWitness(fx, o, n, c.candidates))
 	}
 	for _, x := range ro {
@@ -340,7 +431,8 @@ func (c *Comparison) compareBranches(o, n *node, one bool) []compat.Finding {
 		if b && f || f && one && effTypes(x, 0)&nt == 0 {
 			continue // nothing to report, or only a removed type, reported as TYPE_NARROWED
 		}
-		fx := c.findingAt(rule, x.loc(), o, nil, x.ptr, "", b, f, msg)
+		at := memberSite(o, kw, x)
+		fx := c.findingIn(rule, at.loc(), at, nil, b, f, msg)
 		fs = append(fs, c.withWitness(fx, o, n, c.candidates))
 	}
 	return fs

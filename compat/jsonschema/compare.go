@@ -23,6 +23,10 @@ type pairResult struct {
 	clean    bool // no finding here or in any nested pair
 	done     bool
 	visit    uint64 // the collect walk that last reached this pair
+	// lazy holds the deferred witness searches of own findings (see withWitness), by
+	// finding; settled is set once they ran.
+	lazy    map[string][]func(compat.Finding) compat.Finding
+	settled bool
 }
 
 var yes = &pairResult{b: true, f: true, clean: true, done: true}
@@ -47,6 +51,7 @@ func (c *Comparison) collect(root *pairResult) []compat.Finding {
 	for len(stack) > 0 {
 		r := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		r.settle()
 		out = append(out, r.own...)
 		for _, ch := range r.children {
 			if ch.visit != walk {
@@ -107,11 +112,13 @@ func (c *Comparison) pair(o, n *node) *pairResult {
 	return r
 }
 
-// fold ANDs the answers of findings.
+// fold ANDs the inclusion answers of findings. A property removed without deprecation
+// answers B no by the phasing rule, not by inclusion (the open object still accepts the
+// name): the pair's own inclusion, which proofs about enclosing schemas read, holds.
 func fold(fs []compat.Finding) (b, f bool) {
 	b, f = true, true
 	for _, x := range fs {
-		b = b && x.Backward
+		b = b && (x.Backward || x.Rule == rulePropertyRemoved.ID)
 		f = f && x.Forward
 	}
 	return b, f
@@ -119,6 +126,9 @@ func fold(fs []compat.Finding) (b, f bool) {
 
 // compute runs every keyword family over one pair.
 func (c *Comparison) compute(o, n *node) []compat.Finding {
+	if o.remote != "" || n.remote != "" {
+		return c.compareRemote(o, n)
+	}
 	pa := c.opts.Model == ProduceAccept
 	// An undeclared position of an open object or tuple produces nothing under the
 	// produce-accept model and accepts everything: nothing to compare.
@@ -220,26 +230,118 @@ func advice(f compat.Finding) []string {
 
 // withWitness sets the first verified witness for the finding's failing direction.
 func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(producer, acceptor *node) []any) compat.Finding {
+	if cands == nil || c.cur == nil {
+		return c.witnessNow(f, f.Backward, f.Forward, o, n, cands)
+	}
+	// Witnesses are searched only for findings that are reported: most pairs are compared
+	// to prove something about an enclosing pair (matching branches, allOf members), and
+	// validating candidates against their schemas was most of the time those proofs took.
+	// The search runs when a report first collects the pair (see collect), with the
+	// answers the finding has now.
+	b, fw := f.Backward, f.Forward
+	key := lazyKey(f)
+	if c.cur.lazy == nil {
+		c.cur.lazy = map[string][]func(compat.Finding) compat.Finding{}
+	}
+	c.cur.lazy[key] = append(c.cur.lazy[key], func(x compat.Finding) compat.Finding {
+		return c.witnessNow(x, b, fw, o, n, cands)
+	})
+	return f
+}
+
+func lazyKey(f compat.Finding) string { return f.Rule + "\x00" + f.Subject + "\x00" + f.Message }
+
+// witnessNow searches the witness of f for the directions b and fw say fail.
+func (c *Comparison) witnessNow(f compat.Finding, b, fw bool, o, n *node, cands func(producer, acceptor *node) []any) compat.Finding {
 	if cands == nil {
 		return f
 	}
 	shownBackward := false
-	if !f.Backward {
+	if !b {
 		if w := c.witness(o, n, cands(o, n)); w != nil {
 			f.Witness, shownBackward = w, true
+			c.reportWitness(f, o, n)
 		}
 	}
-	if !f.Forward && f.Witness == nil {
+	if !fw && f.Witness == nil {
 		if w := c.witness(n, o, cands(n, o)); w != nil {
 			f.Witness = w
+			c.reportWitness(f, n, o)
 		}
 	}
 	// The message need not hedge when the witness demonstrates the class: the one failing
 	// direction, or B, whose failure makes the change breaking whatever F is.
 	if f.Witness != nil && (f.Backward || f.Forward || shownBackward) {
 		f.Message = strings.TrimSuffix(f.Message, unproven)
+	} else if f.Witness != nil && !WitnessExempt(f) {
+		// The witness shows F fails, but the class (breaking) rests on a B no shown by nothing.
+		f.Undecided = true
 	}
 	return f
+}
+
+// settle runs the deferred witness searches of a pair's findings (once) and applies the
+// witness discipline to them.
+func (r *pairResult) settle() {
+	if r.settled {
+		return
+	}
+	r.settled = true
+	for i := range r.own {
+		k := lazyKey(r.own[i])
+		if ts := r.lazy[k]; len(ts) > 0 {
+			r.own[i] = ts[0](r.own[i])
+			r.lazy[k] = ts[1:]
+		}
+		r.own[i] = disciplined(r.own[i])
+	}
+	r.lazy = nil
+}
+
+// disciplined marks a finding whose "no" answers no witness demonstrates as undecided,
+// and says so in its message: every finding either carries a witness a real validator
+// confirmed on both sides, is exempt (its answer is a phasing rule, not an inclusion;
+// see WitnessExempt), or is undecided.
+func disciplined(f compat.Finding) compat.Finding {
+	if f.Backward && f.Forward || WitnessExempt(f) {
+		return f
+	}
+	if f.Witness == nil {
+		f.Undecided = true
+	}
+	if f.Undecided && !strings.HasSuffix(f.Message, unproven) && !strings.HasSuffix(f.Message, undemonstrated) &&
+		!strings.Contains(f.Message, "answered no") && !strings.Contains(f.Message, "could not prove") && !strings.Contains(f.Message, "undecided") && !strings.Contains(f.Message, "not read") {
+		f.Message += undemonstrated
+	}
+	return f
+}
+
+// undemonstrated is appended to the message of an undecided finding that does not
+// already say why it is undecided.
+const undemonstrated = " (no instance was found that shows it, so the answer is conservative)"
+
+// WitnessExempt reports whether a finding's "no" answers come from the compatibility
+// model's phasing rules rather than from set inclusion, so that no instance can show
+// them: a schema file added or removed, and a property removed that OLD never marked
+// deprecated (the expand–contract rule; an open object still accepts the name). Every
+// other schema finding with a "no" carries a witness or is undecided.
+func WitnessExempt(f compat.Finding) bool {
+	switch f.Rule {
+	case "SCHEMA_FILE_ADDED", "SCHEMA_FILE_REMOVED":
+		return true
+	case "PROPERTY_REMOVED":
+		return !f.Backward
+	}
+	return false
+}
+
+// reportWitness hands f's witness to the OnWitness hook.
+func (c *Comparison) reportWitness(f compat.Finding, producer, acceptor *node) {
+	if c.opts.OnWitness == nil {
+		return
+	}
+	c.opts.OnWitness(Witness{Rule: f.Rule, Subject: f.Subject, Value: f.Witness,
+		Producer: c.witnessSchema(producer), Acceptor: c.witnessSchema(acceptor), Model: c.opts.Model})
 }
 
 // unproven is appended to messages whose "no" is the engine's inability to prove

@@ -62,6 +62,15 @@ type Schemas struct {
 	compiler *js.Compiler
 	errf     func(file string, line, col int, format string, args ...any) error
 	tree     string // the Source's name, when built from one
+	refs     Refs
+	// standIns holds, in opaque mode, the stand-in document served for every schema
+	// outside the documents that a $ref names (see refs.go), by URL without fragment.
+	standIns map[string]any
+	// idLosers names the documents whose root $id another document holds too; they are
+	// handed to the library without it.
+	idLosers map[string]bool
+	// remoteSites holds the nodes of such references written beside other keywords.
+	remoteSites map[string]*node
 	// draft7 is set when some document is registered as draft-07 (see compileAsDraft7);
 	// exact is then the compiler that registers none so, built on first need.
 	draft7 bool
@@ -97,13 +106,26 @@ var schemasSeq atomic.Uint64
 // every other reference is refused with a positioned error when a schema using it is
 // compared.
 func NewSchemas(docs []Document) (*Schemas, error) {
-	return newSchemas(docs, func(file string, line, col int, format string, args ...any) error {
+	return NewSchemasWith(docs, SchemasOptions{})
+}
+
+// SchemasOptions tunes how one version's documents are read.
+type SchemasOptions struct {
+	// Refs decides what a $ref to a schema outside the documents does (see [Refs]); the
+	// zero value reads it as opaque.
+	Refs Refs
+}
+
+// NewSchemasWith is NewSchemas with options.
+func NewSchemasWith(docs []Document, opts SchemasOptions) (*Schemas, error) {
+	return newSchemas(docs, opts, func(file string, line, col int, format string, args ...any) error {
 		return &compat.Error{Pos: compat.Position{File: file, Line: line, Column: col}, Msg: fmt.Sprintf(format, args...)}
 	})
 }
 
-func newSchemas(docs []Document, errf func(file string, line, col int, format string, args ...any) error) (*Schemas, error) {
+func newSchemas(docs []Document, opts SchemasOptions, errf func(file string, line, col int, format string, args ...any) error) (*Schemas, error) {
 	sc := &Schemas{
+		refs:     opts.Refs,
 		seq:      schemasSeq.Add(1),
 		docs:     map[string]*Document{},
 		ids:      map[string]string{},
@@ -130,13 +152,32 @@ func newSchemas(docs []Document, errf func(file string, line, col int, format st
 				if id, ok := m[key].(string); ok && id != "" {
 					if u, err := url.Parse(id); err == nil && u.IsAbs() {
 						u.Fragment = ""
-						sc.ids[u.String()] = d.Path
+						key := u.String()
+						if prev, dup := sc.ids[key]; dup {
+							// Two documents claim one $id (a copied schema that kept its
+							// original's): the one whose file name the URL ends in keeps
+							// it, else the first; the other is read without it (ecma.go).
+							keep, drop := prev, d.Path
+							if path.Base(d.Path) == path.Base(u.Path) && path.Base(prev) != path.Base(u.Path) {
+								keep, drop = d.Path, prev
+							}
+							sc.ids[key] = keep
+							if sc.idLosers == nil {
+								sc.idLosers = map[string]bool{}
+							}
+							sc.idLosers[drop] = true
+							continue
+						}
+						sc.ids[key] = d.Path
 					}
 				}
 			}
 		}
 	}
 	sc.sorted = ptrs
+	if sc.refs == RefsOpaque {
+		sc.standIns = standIns(sc)
+	}
 	if ix := nativeIndexOf(ptrs); ix != nil && !libraryOnly() {
 		// The library is handed the documents only if a question about values needs
 		// a schema it cannot answer from a pruned copy (see validNode).
@@ -195,6 +236,7 @@ func (sc *Schemas) newCompiler() *js.Compiler {
 	c.AssertContent = false
 	c.ExtractAnnotations = true // readOnly, writeOnly and deprecated
 	c.LoadURL = sc.load
+	addECMA(c)
 	return c
 }
 
@@ -247,13 +289,20 @@ func (sc *Schemas) load(s string) (io.ReadCloser, error) {
 		}
 		return io.NopCloser(bytes.NewReader(data)), nil
 	}
+	if v, ok := sc.standIns[s]; ok {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
 	if rest, ok := docPath(s); ok {
 		return nil, refusedError{s, fmt.Sprintf("$ref to %s: no such schema file in the input tree", rest)}
 	}
 	if strings.HasPrefix(s, "file:") {
 		return nil, refusedError{s, "$ref climbs out of the input tree; only files inside it are read"}
 	}
-	return nil, refusedError{s, fmt.Sprintf("$ref to %s refused: remote schemas are never fetched; add the schema to the input tree", s)}
+	return nil, refusedError{s, fmt.Sprintf("$ref to %s refused: remote schemas are never fetched; add the schema to the input tree", displayURL(s))}
 }
 
 // refusedError is a reference the loader refused, with the absolute URL it resolved to.
@@ -266,10 +315,10 @@ func (sc *Schemas) locate(loc string) (string, string) {
 	base, frag, _ := strings.Cut(loc, "#")
 	frag, _ = url.PathUnescape(frag)
 	if p, ok := docPath(base); ok {
-		return p, frag
+		return p, sc.realPointer(p, frag)
 	}
 	if p, ok := sc.ids[base]; ok {
-		return p, frag
+		return p, sc.realPointer(p, frag)
 	}
 	return base, frag
 }
@@ -510,8 +559,10 @@ type CompareOptions struct {
 	// a message saying so. Zero means the default.
 	Budget int
 
-	// onWitness, set by tests, sees every witness the engine verified.
-	onWitness func(producer, acceptor *node, w json.RawMessage)
+	// OnWitness, when set, sees every witness the engine reports, with the schemas it was
+	// verified against, so that tests can check it again with a validator of their own
+	// (see package jsonschematest).
+	OnWitness func(Witness)
 }
 
 // defaultBudget is how many distinct schema pairs a Comparison examines before it stops
@@ -720,7 +771,7 @@ var draft7Keywords = map[string]bool{
 	"additionalProperties": true, "propertyNames": true, "definitions": true, "if": true,
 	"then": true, "else": true, "allOf": true, "anyOf": true, "oneOf": true, "not": true,
 	"readOnly": true, "writeOnly": true, "title": true, "description": true, "default": true,
-	"examples": true, "$comment": true,
+	"examples": true, "$comment": true, ecmaKeyword: true,
 }
 
 // compileAsDraft7 returns the document registered as draft-07, or false when it must keep
@@ -780,6 +831,11 @@ func draft7Schema(v any, depth int, root bool) bool {
 			}
 		case "items", "additionalItems", "additionalProperties", "propertyNames", "if", "then", "else", "not":
 			if !draft7Schema(x, depth+1, false) {
+				return false
+			}
+		case ecmaKeyword:
+			ext, _ := x.(map[string]any)
+			if ap, ok := ext["additionalProperties"]; ok && !draft7Schema(ap, depth+1, false) {
 				return false
 			}
 		case "properties", "patternProperties", "definitions":

@@ -15,7 +15,7 @@ func openAPIDoc(t *testing.T, path, text string) Document {
 	t.Helper()
 	v, pos, err := decodeFile(path, []byte(text))
 	require.NoError(t, err)
-	return Document{Path: path, Value: v, Pos: posFunc(pos)}
+	return Document{Path: path, Value: v, Pos: pos}
 }
 
 func TestComparisonOverOpenAPIComponents(t *testing.T) {
@@ -91,7 +91,12 @@ components:
     Bad: {$ref: 'https://example.com/remote.json'}
     Neg: {type: string, minLength: -2}
 `)
-	sc, err := NewSchemas([]Document{doc})
+	opaque, err := NewSchemas([]Document{doc})
+	require.NoError(t, err)
+	fs, err := NewComparison(opaque, opaque, CompareOptions{}).Compare(context.Background(), "api.yaml#/components/schemas/Bad", "api.yaml#/components/schemas/Bad")
+	require.NoError(t, err, "a remote reference is opaque by default")
+	assert.Empty(t, fs)
+	sc, err := NewSchemasWith([]Document{doc}, SchemasOptions{Refs: RefsStrict})
 	require.NoError(t, err)
 	cmp := NewComparison(sc, sc, CompareOptions{})
 	_, err = cmp.Compare(context.Background(), "api.yaml#/components/schemas/Bad", "api.yaml#/components/schemas/Bad")

@@ -51,19 +51,9 @@ func readSide(src compat.Source) ([]Document, []string, error) {
 			}
 			return nil, nil, src.Errorf(f, 0, 0, "%v", err)
 		}
-		docs = append(docs, Document{Path: f, Value: v, Pos: posFunc(pos)})
+		docs = append(docs, Document{Path: f, Value: v, Pos: pos})
 	}
 	return docs, files, nil
-}
-
-func posFunc(pos map[string]position) func(string) (int, int) {
-	return func(ptr string) (int, int) {
-		p, ok := pos[ptr]
-		if !ok {
-			return 0, 0
-		}
-		return p.line, p.col
-	}
 }
 
 // Compare compares two versions of a JSON Schema contract: two schema files, or two
@@ -84,11 +74,11 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	if err != nil {
 		return nil, err
 	}
-	os, err := newSchemas(oldDocs, old.Errorf)
+	os, err := newSchemas(oldDocs, SchemasOptions{Refs: opts.Refs}, old.Errorf)
 	if err != nil {
 		return nil, err
 	}
-	ns, err := newSchemas(newDocs, new.Errorf)
+	ns, err := newSchemas(newDocs, SchemasOptions{Refs: opts.Refs}, new.Errorf)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +94,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 			return nil, err
 		}
 	}
-	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget, onWitness: opts.onWitness})
+	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget, OnWitness: opts.OnWitness})
 	var findings []compat.Finding
 	if !old.IsDir() && !new.IsDir() {
 		fs, err := cmp.Compare(ctx, oldFiles[0]+"#", newFiles[0]+"#")

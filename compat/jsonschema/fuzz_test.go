@@ -1,7 +1,13 @@
 package jsonschema
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -42,5 +48,57 @@ func FuzzCompare(f *testing.F) {
 				}
 			}
 		}
+	})
+}
+
+// FuzzDecodeJSON checks the JSON decoding path on its own: whatever encoding/json accepts
+// (with duplicate names the only difference: they are refused here) decodes to the same
+// value, every member of the result has a position, and nothing else is accepted.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, p := range compattest.SeedPairs(f, "testdata/*.txtar", ".json") {
+		f.Add(p[0])
+		f.Add(p[1])
+	}
+	f.Add([]byte(`{"a": "x\/y", "n": 1e400, "u": "\u00e9"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, pos, err := decodeJSON(data)
+		dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
+		dec.UseNumber()
+		var want any
+		stdErr := dec.Decode(&want)
+		if stdErr == nil {
+			if _, extra := dec.Token(); extra != io.EOF {
+				stdErr = errors.New("trailing data")
+			}
+		}
+		if err != nil {
+			if _, ok := err.(*posError); !ok {
+				t.Fatalf("unpositioned error %T: %v", err, err)
+			}
+			return
+		}
+		if stdErr != nil {
+			t.Fatalf("accepted what encoding/json refuses (%v): %q", stdErr, data)
+		}
+		if !reflect.DeepEqual(v, want) {
+			t.Fatalf("decoded %#v, encoding/json %#v", v, want)
+		}
+		var walk func(v any, ptr string)
+		walk = func(v any, ptr string) {
+			if line, col := pos(ptr); line < 1 || col < 1 {
+				t.Fatalf("no position for %q", ptr)
+			}
+			switch x := v.(type) {
+			case map[string]any:
+				for k, e := range x {
+					walk(e, ptr+"/"+escapePointer(k))
+				}
+			case []any:
+				for i, e := range x {
+					walk(e, ptr+"/"+strconv.Itoa(i))
+				}
+			}
+		}
+		walk(v, "")
 	})
 }

@@ -19,6 +19,13 @@ func goldenCompare(ctx context.Context, old, new compat.Source, comment string) 
 		}
 		opts.Model = model
 	}
+	if r := compattest.Option(comment, "refs"); r != "" {
+		refs, err := ParseRefs(r)
+		if err != nil {
+			return nil, err
+		}
+		opts.Refs = refs
+	}
 	if b := compattest.Option(comment, "budget"); b != "" {
 		n, err := strconv.Atoi(b)
 		if err != nil {

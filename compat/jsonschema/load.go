@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/internal/jsondoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -37,15 +39,43 @@ type decoder struct {
 	nodes int
 }
 
-// decodeFile decodes a JSON or YAML file (yaml.v3 reads both, with positions) into a JSON
-// value and an index from JSON pointer to position.
-func decodeFile(name string, data []byte) (any, map[string]position, error) {
+// decodeFile decodes a schema file into a JSON value and a function that returns where
+// the value at a JSON pointer starts (0, 0 when the document has no such value). A .json
+// file is decoded as JSON (RFC 8259, with positions from byte offsets), so that JSON a
+// YAML parser refuses (the escape \/) or accepts wrongly (trailing commas, comments) is
+// read as JSON readers read it; every other file is YAML, of which JSON is a subset.
+func decodeFile(name string, data []byte) (any, func(string) (int, int), error) {
 	if strings.HasSuffix(name, ".json") {
-		// YAML accepts more than JSON (trailing commas, comments): hold .json files to JSON.
-		if err := checkJSON(data); err != nil {
-			return nil, nil, err
-		}
+		return decodeJSON(data)
 	}
+	return decodeYAML(data)
+}
+
+// decodeJSON decodes a JSON file with internal/jsondoc. Positions are those of values
+// (where a member's value starts, not its name), as the YAML decoder reports them, so
+// that a finding is positioned alike whichever syntax the file uses.
+func decodeJSON(data []byte) (any, func(string) (int, int), error) {
+	doc, err := jsondoc.Decode(data, jsondoc.Limits{MaxDepth: maxDecodeDepth, MaxValues: maxDecodeNodes})
+	if err != nil {
+		var je *jsondoc.Error
+		if errors.As(err, &je) {
+			return nil, nil, &posError{line: je.Line, col: je.Column, msg: je.Msg}
+		}
+		return nil, nil, &posError{line: 1, col: 1, msg: err.Error()}
+	}
+	pos := func(ptr string) (int, int) {
+		_, val, exact := doc.Lookup(ptr)
+		if !exact {
+			return 0, 0
+		}
+		return doc.LineCol(val)
+	}
+	return doc.Value, pos, nil
+}
+
+// decodeYAML decodes a YAML file with go.yaml.in/yaml/v3, recording the position of every
+// value by JSON pointer.
+func decodeYAML(data []byte) (any, func(string) (int, int), error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
@@ -58,9 +88,23 @@ func decodeFile(name string, data []byte) (any, map[string]position, error) {
 	d := &decoder{pos: map[string]position{}}
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		v, err := d.value(root.Content[0], "", 0)
-		return v, d.pos, err
+		if err != nil {
+			return nil, nil, err
+		}
+		return v, posFunc(d.pos), nil
 	}
 	return nil, nil, &posError{line: 1, col: 1, msg: "empty document"}
+}
+
+// posFunc looks positions up in a table by JSON pointer.
+func posFunc(pos map[string]position) func(string) (int, int) {
+	return func(ptr string) (int, int) {
+		p, ok := pos[ptr]
+		if !ok {
+			return 0, 0
+		}
+		return p.line, p.col
+	}
 }
 
 // yamlError turns a yaml.v3 error into a positioned error when its text carries a line.
@@ -204,25 +248,15 @@ func splitRef(ref string) (string, string) {
 	return p, frag
 }
 
-// checkJSON reports the first JSON syntax error with its line and column.
-func checkJSON(data []byte) error {
-	var v any
-	err := json.Unmarshal(data, &v)
-	if err == nil {
-		return nil
-	}
-	var se *json.SyntaxError
-	off := int64(len(data))
-	if errors.As(err, &se) {
-		off = se.Offset
-	}
-	line, col := 1, 1
-	for i := int64(0); i < off-1 && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
+// DecodeDocument decodes one schema file as Compare reads it (JSON for a .json name,
+// YAML otherwise), with positions; a problem in the file is a positioned *compat.Error.
+func DecodeDocument(path string, data []byte) (Document, error) {
+	v, pos, err := decodeFile(path, data)
+	if err != nil {
+		if pe, ok := err.(*posError); ok {
+			return Document{}, &compat.Error{Pos: compat.Position{File: path, Line: pe.line, Column: pe.col}, Msg: pe.msg}
 		}
+		return Document{}, &compat.Error{Pos: compat.Position{File: path}, Msg: err.Error()}
 	}
-	return &posError{line: line, col: col, msg: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
+	return Document{Path: path, Value: v, Pos: pos}, nil
 }

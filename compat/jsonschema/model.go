@@ -92,7 +92,7 @@ func typeOf(v any) typeSet {
 // patternProp is one patternProperties entry.
 type patternProp struct {
 	src string
-	re  *regexp.Regexp
+	re  *regex
 	n   *node
 }
 
@@ -105,8 +105,17 @@ type node struct {
 	side *Schemas
 	id   int
 
-	file, ptr string         // where the schema is; for a synthetic node, where it would be
-	synthetic bool           // not written in the file: an absent keyword's implied schema
+	file, ptr string // where the schema is; for a synthetic node, where it would be
+	synthetic bool   // not written in the file: an absent keyword's implied schema
+	// conj lists, for the intersection of several schemas (see merge.go), the schemas it
+	// is the conjunction of: values it accepts are those all of them accept.
+	conj []*node
+	// remote is the URL of a schema outside the input that the node stands for (see
+	// refs.go): known only by it, never filled.
+	remote string
+	// refMember is set when allOf[0] is the target of a $ref written beside other
+	// keywords, which is one more conjunct.
+	refMember bool
 	native    bool           // built from the document, not from a compiled schema (see native.go)
 	raw       map[string]any // a native node's schema object, nil for a boolean schema
 	// opaque caches reachesOpaque.
@@ -130,7 +139,8 @@ type node struct {
 
 	minLen, maxLen int // -1 when absent
 	pattern        string
-	patternRe      *regexp.Regexp
+	patternRe      *regexp.Regexp // nil when RE2 cannot read the pattern (see ecma.go)
+	patternX       *regex         // the pattern as values are matched against it
 	format         string
 
 	prefix                 []*node
@@ -188,7 +198,7 @@ func (n *node) loc() string { return n.file + "#" + n.ptr }
 
 // isTrue reports whether the node accepts every value.
 func (n *node) isTrue() bool {
-	return n.types == tAll && !n.hasEnum && n.lo == nil && n.hi == nil && n.multipleOf == nil &&
+	return n.remote == "" && n.types == tAll && !n.hasEnum && n.lo == nil && n.hi == nil && n.multipleOf == nil &&
 		n.minLen < 0 && n.maxLen < 0 && n.pattern == "" && n.format == "" &&
 		len(n.prefix) == 0 && (n.items == nil || n.items.isTrue()) && n.minItems <= 0 && n.maxItems < 0 && !n.unique && n.contains == nil &&
 		len(n.props) == 0 && len(n.required) == 0 && (n.additional == nil || n.additional.isTrue()) && len(n.patternProps) == 0 &&
@@ -257,6 +267,10 @@ func (sc *Schemas) resolve(s *js.Schema) (*js.Schema, error) {
 		}
 		seen[s] = true
 		switch {
+		case refOnly(s) && sc.remoteOf(refTarget(s).Location) != "":
+			// A reference outside the input is known only by its URL, and is reported
+			// where it is written (see refs.go).
+			return s, nil
 		case refOnly(s):
 			s = refTarget(s)
 		case len(s.AllOf) == 1 && !hasAssertionsBesidesAllOf(s):
@@ -286,10 +300,36 @@ func (sc *Schemas) nodeOf(s *js.Schema) (*node, error) {
 	n := &node{s: r, side: sc, id: sc.nextID, minLen: -1, maxLen: -1, minItems: -1, maxItems: -1, minProps: -1, maxProps: -1, maxContains: -1}
 	n.file, n.ptr = sc.locate(r.Location)
 	sc.nodes[r] = n
+	if t := refTarget(r); t != nil && refOnly(r) {
+		n.remote = sc.remoteOf(t.Location)
+	}
+	if n.remote == "" {
+		n.remote = sc.remoteOf(r.Location)
+	}
+	if n.remote != "" {
+		n.types = tAll
+		return n, nil
+	}
 	if err := sc.fill(n, r); err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// remoteSite returns the node of a reference outside the input written at file#ptr
+// beside other keywords (see refs.go), building it once.
+func (sc *Schemas) remoteSite(file, ptr, u string) *node {
+	key := file + "#" + ptr
+	if n, ok := sc.remoteSites[key]; ok {
+		return n
+	}
+	n := sc.synthetic(file, ptr, true)
+	n.synthetic, n.remote = false, u
+	if sc.remoteSites == nil {
+		sc.remoteSites = map[string]*node{}
+	}
+	sc.remoteSites[key] = n
+	return n
 }
 
 // synthetic returns a node standing for an absent keyword at file#ptr: accepting
@@ -369,6 +409,7 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 				n.pattern, n.patternRe = p, nil // an ECMA-262 pattern RE2 cannot compile (ecma.go)
 			}
 		}
+		n.patternX = compileRegex(n.pattern)
 	}
 	n.format = s.Format
 	// Arrays: draft 2020-12 prefixItems/items and the older items array/additionalItems.
@@ -430,7 +471,11 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	for _, r := range s.Required {
 		n.required[r] = true
 	}
-	switch ap := s.AdditionalProperties.(type) {
+	additional := s.AdditionalProperties
+	if es, ok := s.Extensions["compatcheck-ecma"].(*ecmaSchema); ok && es.additional != nil {
+		additional = es.additional // moved beside regexes RE2 cannot read (ecma.go)
+	}
+	switch ap := additional.(type) {
 	case bool:
 		if !ap { // additionalProperties: true means the same as leaving it out
 			n.additional = sc.synthetic(n.file, n.ptr+"/additionalProperties", false)
@@ -445,7 +490,8 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 		if err != nil {
 			return err
 		}
-		n.patternProps = append(n.patternProps, patternProp{src: re.String(), re: re, n: c})
+		src := sc.realPatternName(n.file, n.ptr, re.String())
+		n.patternProps = append(n.patternProps, patternProp{src: src, re: compileRegex(src), n: c})
 	}
 	sort.Slice(n.patternProps, func(i, j int) bool { return n.patternProps[i].src < n.patternProps[j].src })
 	if n.propertyNames, err = sub(s.PropertyNames); err != nil {
@@ -482,11 +528,14 @@ func (sc *Schemas) fill(n *node, s *js.Schema) error {
 	}
 	// Applicators. A $ref beside other assertions is one more conjunct.
 	if t := refTarget(s); t != nil {
-		c, err := sub(t)
-		if err != nil {
+		var c *node
+		if u := sc.remoteOf(t.Location); u != "" {
+			c = sc.remoteSite(n.file, n.ptr+"/$ref", u)
+		} else if c, err = sub(t); err != nil {
 			return err
 		}
 		n.allOf = append(n.allOf, c)
+		n.refMember = true
 	}
 	more, err := subs(s.AllOf)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/big"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -201,11 +200,6 @@ func (ix *nativeIndex) walk(file, ptr string, v any, depth int, ref func(at, ref
 			for name, e := range ps {
 				if !ok {
 					break
-				}
-				if k == "patternProperties" {
-					if _, err := regexp.Compile(name); err != nil {
-						return false
-					}
 				}
 				ok = ix.walk(file, ptr+"/"+k+"/"+escapePointer(name), e, depth+2, ref)
 			}
@@ -589,7 +583,8 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	n.minLen, n.maxLen = nativeInt(m, "minLength"), nativeInt(m, "maxLength")
 	if p, ok := m["pattern"].(string); ok {
 		n.pattern = p
-		n.patternRe, _ = regexp.Compile(p) // nil for an ECMA-262 pattern RE2 cannot compile
+		n.patternX = compileRegex(p)
+		n.patternRe = n.patternX.re2 // nil for an ECMA-262 pattern RE2 cannot compile
 	}
 	n.format, _ = m["format"].(string)
 	n.minItems, n.maxItems = nativeInt(m, "minItems"), nativeInt(m, "maxItems")
@@ -629,7 +624,7 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	}
 	if pps, ok := m["patternProperties"].(map[string]any); ok {
 		for src := range pps {
-			n.patternProps = append(n.patternProps, patternProp{src: src, re: regexp.MustCompile(src), n: sc.nativeNode(at + "/patternProperties/" + escapePointer(src))})
+			n.patternProps = append(n.patternProps, patternProp{src: src, re: compileRegex(src), n: sc.nativeNode(at + "/patternProperties/" + escapePointer(src))})
 		}
 	}
 	sort.Slice(n.patternProps, func(i, j int) bool { return n.patternProps[i].src < n.patternProps[j].src })
@@ -637,6 +632,7 @@ func (sc *Schemas) nativeFill(n *node, at string) {
 	n.minProps, n.maxProps = nativeInt(m, "minProperties"), nativeInt(m, "maxProperties")
 	if _, ok := sc.native.refs[at]; ok {
 		n.allOf = append(n.allOf, sc.nativeNode(sc.native.refs[at]))
+		n.refMember = true
 	}
 	n.allOf = append(n.allOf, subs("allOf")...)
 	n.anyOf = subs("anyOf")

@@ -43,13 +43,15 @@ var rulePropertyAddedRequired = compat.Register(compat.Rule{
 
 var rulePropertyRemoved = compat.Register(compat.Rule{
 	ID: "PROPERTY_REMOVED", Kind: compat.KindJSONSchema,
-	Title:    "An optional property was removed from an open object",
-	Backward: true, Forward: true,
-	Why: "Under the produce-accept model the new object still accepts the name (it is open), so old data passes (B holds), and new writers simply stop emitting it, " +
-		"which old readers accept when it was optional (F holds). The answers are computed: F fails when the property was required, and under the strict model new writers may send the name with any value.",
+	Title:    "A property the old schema did not mark deprecated was removed from an open object",
+	Backward: false, Forward: true,
+	Why: "Deleting what was never deprecated is breaking (compat-model.md, expand–contract): old writers still send the property, and new readers, " +
+		"which no longer declare it, accept the object and silently drop its data (a renamed request property is accepted and lost by the new server). " +
+		"B fails by this phasing rule, not by validation, so no witness shows it. F is computed: it fails when old readers required the property. " +
+		"Under the strict model (pure set inclusion, as Confluent's checker) removals are judged by inclusion alone, and B holds for an open object.",
 	Old:  `{"type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string"}}}`,
 	New:  `{"type": "object", "properties": {"id": {"type": "string"}}}`,
-	Safe: "Deprecate the property first (\"deprecated\": true), stop every writer from relying on it, then remove it.",
+	Safe: "Expand–contract: mark the property \"deprecated\": true in one release and stop every writer from sending it, then remove it in a later release (PROPERTY_REMOVED_AFTER_DEPRECATION).",
 })
 
 var rulePropertyRemovedClosed = compat.Register(compat.Rule{
@@ -353,10 +355,21 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 		}
 		reqAdded := nreq[k] && !oreq[k]
 		reqRemoved := oreq[k] && !nreq[k]
+		// Findings about the property itself (added, removed, required or not) are
+		// reported where it is declared: under the object, or the branch that declares
+		// it, even when its schema is a $ref to a shared definition.
+		oDecl, nDecl := c.declSite(o, k), c.declSite(n, k)
+		// A requirement that changed inside an allOf member is reported by the member's
+		// own comparison, where it is written; this object reports its own.
+		ownReqAdded, ownReqRemoved := reqAdded && n.required[k], reqRemoved && o.required[k]
+		subjN := nDecl.loc()
 		switch {
 		case inO && inN:
 			if ownBoth {
 				c.sub(r)
+			} else if accO == prodO && accN == prodN && o.props[k] == nil && n.props[k] == nil {
+				// Declared in branches on both sides and left open by both objects' own
+				// keywords: the branches' comparison reports any change, where it is.
 			} else if !r.b || !r.f {
 				rule := ruleAdditionalRestricted
 				msg := fmt.Sprintf("property %s, declared in a branch, is now rejected by the object's own keywords for some values", quote(k))
@@ -364,15 +377,15 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 					rule = ruleAdditionalRelaxed
 					msg = fmt.Sprintf("property %s, declared in a branch, is now accepted by the object's own keywords for more values", quote(k))
 				}
-				x := c.findingAt(rule, np.loc(), o, n, op.ptr, np.ptr, r.b, r.f, msg)
+				x := c.findingIn(rule, subjN, oDecl, nDecl, r.b, r.f, msg)
 				fs = append(fs, c.withWitness(x, o, n, objCands))
 			}
-			if reqAdded {
-				x := c.findingAt(ruleRequiredAdded, np.loc(), o, n, op.ptr, requiredPtr(n, k), false, true, fmt.Sprintf("property %s became required", quote(k)))
+			if ownReqAdded {
+				x := c.findingIn(ruleRequiredAdded, subjN, oDecl, requiredSite(n, k), false, true, fmt.Sprintf("property %s became required", quote(k)))
 				fs = append(fs, c.withWitness(x, o, n, objCands))
 			}
-			if reqRemoved {
-				x := c.findingAt(ruleRequiredRemoved, np.loc(), o, n, requiredPtr(o, k), np.ptr, true, false, fmt.Sprintf("property %s is no longer required", quote(k)))
+			if ownReqRemoved {
+				x := c.findingIn(ruleRequiredRemoved, subjN, requiredSite(o, k), nDecl, true, false, fmt.Sprintf("property %s is no longer required", quote(k)))
 				fs = append(fs, c.withWitness(x, o, n, objCands))
 			}
 		case inN:
@@ -389,10 +402,10 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 			case !f:
 				msg += ", with values the old schema rejects for that name"
 			}
-			x := c.findingAt(rule, np.loc(), nil, n, "", np.ptr, b, f, msg)
+			x := c.findingIn(rule, subjN, nil, nDecl, b, f, msg)
 			fs = append(fs, c.withWitness(x, o, n, objCands))
 			if reqRemoved {
-				x := c.findingAt(ruleRequiredRemoved, np.loc(), o, n, requiredPtr(o, k), np.ptr, true, false, fmt.Sprintf("property %s is no longer required", quote(k)))
+				x := c.findingIn(ruleRequiredRemoved, subjN, requiredSite(o, k), nDecl, true, false, fmt.Sprintf("property %s is no longer required", quote(k)))
 				fs = append(fs, c.withWitness(x, o, n, objCands))
 			}
 		case inO:
@@ -407,24 +420,29 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 					msg += ", and the new schema rejects values old writers send for it"
 				}
 			}
-			subject, at := op.loc(), op.ptr
-			if c.opts.Model == ProduceAccept && (op.deprecated || o.deprecatedProps[k]) {
+			switch {
+			case c.opts.Model == ProduceAccept && (op.deprecated || o.deprecatedProps[k]):
 				// The expand step happened in an earlier release: writers stopped emitting it.
 				rule, b = rulePropertyRemovedAfterDeprecation, true
 				msg = fmt.Sprintf("deprecated property %s removed", quote(k))
-				if o.props[k] != nil {
-					// Where the deprecation is written, also when the property is a $ref.
-					at = o.ptr + "/properties/" + escapePointer(k)
-					subject = o.file + "#" + at
-				}
+			case c.opts.Model == ProduceAccept && rule == rulePropertyRemoved:
+				// Deleting what was never deprecated skips expand–contract: old writers still
+				// send the property and new readers, which no longer declare it, drop it.
+				b = false
+				msg = fmt.Sprintf("property %s removed without being deprecated first: old writers still send it and new readers ignore it, so its data is dropped", quote(k))
 			}
 			if reqRemoved {
 				msg += " (it was required)"
 			}
-			x := c.findingAt(rule, subject, o, nil, at, "", b, f, msg)
-			fs = append(fs, c.withWitness(x, o, n, objCands))
+			// The new object that lost the property anchors the finding on the new side
+			// (inline ignores), though it has no position there.
+			x := c.findingIn(rule, oDecl.loc(), oDecl, nil, b || rule == rulePropertyRemoved, f, msg)
+			x = c.withWitness(x, o, n, objCands) // a witness can only show F: B is the phasing rule's
+			x.Backward = b
+			x.Advice = advice(x)
+			fs = append(fs, x)
 			if reqAdded {
-				x := c.findingAt(ruleRequiredAdded, n.loc()+"/required", o, n, op.ptr, requiredPtr(n, k), false, true, fmt.Sprintf("property %s became required", quote(k)))
+				x := c.findingIn(ruleRequiredAdded, n.loc()+"/required", oDecl, requiredSite(n, k), false, true, fmt.Sprintf("property %s became required", quote(k)))
 				fs = append(fs, c.withWitness(x, o, n, objCands))
 			}
 		}
@@ -473,6 +491,66 @@ func (c *Comparison) compareObjects(o, n *node) []compat.Finding {
 	}
 	fs = append(fs, c.compareDependencies(o, n)...)
 	return fs
+}
+
+// site is a location in one version: a document path and a JSON pointer.
+type site struct {
+	side      *Schemas
+	file, ptr string
+}
+
+func (s *site) loc() string { return s.file + "#" + s.ptr }
+
+// declSite returns where property k is declared in n: its properties entry, or that of
+// the branch (allOf member, anyOf or oneOf branch, then or else) that declares it; n
+// itself when nothing does.
+func (c *Comparison) declSite(n *node, k string) *site {
+	if owner := declOwner(n, k, 0); owner != nil {
+		return &site{owner.side, owner.file, owner.ptr + "/properties/" + escapePointer(k)}
+	}
+	return &site{n.side, n.file, n.ptr}
+}
+
+// declOwner finds the node whose properties declare k: n, an allOf member first, then
+// any other branch.
+func declOwner(n *node, k string, depth int) *node {
+	if n == nil || depth > maxMemberDepth+1 {
+		return nil
+	}
+	if _, ok := n.props[k]; ok {
+		return n
+	}
+	for _, m := range n.allOf {
+		if o := declOwner(m, k, depth+1); o != nil {
+			return o
+		}
+	}
+	for _, bs := range branches(n)[1:] {
+		for _, m := range bs {
+			if o := declOwner(m, k, depth+1); o != nil {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
+// requiredSite points at k's entry in n's required list, or at n.
+func requiredSite(n *node, k string) *site { return &site{n.side, n.file, requiredPtr(n, k)} }
+
+// findingIn builds a finding of rule r positioned at the given sites (nil for a side
+// where the element does not exist).
+func (c *Comparison) findingIn(r *compat.Rule, subject string, oldAt, newAt *site, b, f bool, msg string) compat.Finding {
+	x := r.Finding(subject, msg)
+	x.Backward, x.Forward = b, f
+	if oldAt != nil {
+		x.Old = oldAt.side.pos(oldAt.file, oldAt.ptr)
+	}
+	if newAt != nil {
+		x.New = newAt.side.pos(newAt.file, newAt.ptr)
+	}
+	x.Advice = advice(x)
+	return x
 }
 
 // requiredPtr points at k's entry in n's required list, or at the schema.

@@ -226,6 +226,7 @@ func prunedCompiler(data []byte) (*js.Compiler, error) {
 	c.AssertFormat = true
 	c.AssertContent = false
 	c.ExtractAnnotations = true
+	addECMA(c)
 	c.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("pruned schema refers to %s outside itself", s)
 	}
@@ -433,6 +434,9 @@ func (p *pruner) prune(file string, s any, vals []any) (any, error) {
 		if !ok || !refStandsAlone(m, p.sc.native != nil) {
 			return nil, fmt.Errorf("jsonschema: $ref in %s is not a string standing alone", file)
 		}
+		if p.sc.standInRef(file, r) {
+			return true, nil // a schema outside the input, read as accepting everything (refs.go)
+		}
 		tfile, tptr, err := p.resolve(file, r)
 		if err != nil {
 			return nil, err
@@ -462,11 +466,6 @@ func (p *pruner) prune(file string, s any, vals []any) (any, error) {
 		case "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "properties", "patternProperties",
 			"additionalProperties", "propertyNames", "items", "additionalItems", "definitions":
 			// Below, in a fixed order, so that equal inputs prune to equal documents.
-		case "pattern":
-			if opaquePattern(x) {
-				x = "" // as the library is handed it (see ecma.go)
-			}
-			out[k] = x
 		default:
 			out[k] = x
 		}
@@ -528,6 +527,9 @@ func (p *pruner) prune(file string, s any, vals []any) (any, error) {
 		if err := sub("items", x, elems); err != nil {
 			return nil, err
 		}
+	}
+	if lf, changed := ecmaLevel(out); changed {
+		return lf, nil // regexes RE2 cannot read, as the library is handed them (see ecma.go)
 	}
 	return out, nil
 }

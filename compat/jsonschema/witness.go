@@ -18,24 +18,76 @@ const maxGenDepth = 6
 // witness returns the first candidate the producer accepts and produces and the acceptor
 // rejects, compactly encoded, or nil.
 func (c *Comparison) witness(producer, acceptor *node, cands []any) json.RawMessage {
-	if reachesOpaque(producer) {
-		// The library cannot check the producer's ECMA-262 patterns (see ecma.go): it
-		// would confirm values the producer rejects.
+	if reachesOpaque(producer) || reachesOpaque(acceptor) {
+		// The library cannot check a regex neither RE2 nor regexp2 reads (see ecma.go):
+		// it would confirm values one side or the other decides otherwise.
 		return nil
 	}
 	for i, v := range cands {
 		if i > 64 {
 			break
 		}
-		if valid(producer, v) && !valid(acceptor, v) && c.producible(producer, v) {
-			w := json.RawMessage(compactJSON(v))
-			if c.opts.onWitness != nil {
-				c.opts.onWitness(producer, acceptor, w)
-			}
-			return w
+		timeouts := regexTimeouts.Load()
+		if valid(producer, v) && !valid(acceptor, v) && c.producible(producer, v) && regexTimeouts.Load() == timeouts {
+			return json.RawMessage(compactJSON(v))
 		}
 	}
 	return nil
+}
+
+// Witness is one witness the engine reported, with the schemas it was verified against:
+// the producing side accepts Value (and, under the produce-accept model, produces it:
+// it uses only what that side declares) and the accepting side rejects it.
+type Witness struct {
+	// Rule and Subject are those of the finding that carries the witness.
+	Rule, Subject string
+	// Value is the witness as the finding carries it.
+	Value json.RawMessage
+	// Producer and Acceptor are the schemas of each side.
+	Producer, Acceptor WitnessSchema
+	// Model is the model the witness was produced under.
+	Model Model
+}
+
+// WitnessSchema names the schema one side of a witness was checked against.
+type WitnessSchema struct {
+	// Old is set for the old version, clear for the new one.
+	Old bool
+	// All lists the schemas ("path#/pointer") whose conjunction the side is: one for a
+	// schema written in a document, several for the intersection of a combinator branch
+	// with its context, none for an implied schema (an absent keyword).
+	All []string
+	// Nothing is set for an implied schema that accepts nothing (additionalProperties
+	// false); an implied schema without it accepts everything.
+	Nothing bool
+}
+
+// witnessSchema describes node n for a Witness.
+func (c *Comparison) witnessSchema(n *node) WitnessSchema {
+	ws := WitnessSchema{Old: n.side == c.old && c.old != c.new}
+	for _, x := range n.conjuncts() {
+		if x.synthetic {
+			if x.isFalse() {
+				ws.Nothing = true
+			}
+			continue
+		}
+		ws.All = append(ws.All, x.loc())
+	}
+	return ws
+}
+
+// conjuncts lists the nodes whose conjunction n is: n itself unless it is the
+// intersection of others (see merge.go).
+func (n *node) conjuncts() []*node {
+	if len(n.conj) == 0 {
+		return []*node{n}
+	}
+	var out []*node
+	for _, c := range n.conj {
+		out = append(out, c.conjuncts()...)
+	}
+	return out
 }
 
 // candidates generates values of the producer near its own and the acceptor's boundaries.
@@ -506,7 +558,7 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 // reachesOpaque reports whether n or a schema it applies to its instance or to parts of
-// it has a pattern RE2 cannot compile (see ecma.go). Answers are kept on the nodes.
+// it has a regex neither RE2 nor regexp2 reads (see ecma.go). Answers are kept on the nodes.
 func reachesOpaque(n *node) bool {
 	if n == nil {
 		return false
@@ -518,7 +570,7 @@ func reachesOpaque(n *node) bool {
 		return false // a cycle adds nothing the nodes on it do not have
 	}
 	n.opaque = opaqueVisiting
-	found := opaqueText(n)
+	found := unreadable(n) || n.remote != ""
 	for _, c := range n.children() {
 		if found {
 			break
