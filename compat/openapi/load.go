@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/internal/jsondoc"
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"go.yaml.in/yaml/v3"
@@ -25,12 +26,13 @@ const maxDepth = 512
 // maxRefHops bounds a chain of $ref objects that point at further $ref objects.
 const maxRefHops = 64
 
-// file is one decoded file of a version: its YAML node tree, kept for positions, and its
-// JSON value, which the comparison walks and hands to the JSON Schema engine.
+// file is one decoded file of a version: its JSON value, which the comparison walks and
+// hands to the JSON Schema engine, and what is kept for positions (the YAML node tree, or
+// the JSON decoder's position tree).
 type file struct {
 	path  string
-	node  *yaml.Node // the document's content node; nil for converted Swagger 2.0 input
-	json  *jnode     // positions of a file decoded by the JSON fast path
+	node  *yaml.Node   // the content node of a YAML document; nil otherwise
+	json  *jsondoc.Doc // the positions of a JSON document; nil otherwise
 	value any
 }
 
@@ -152,6 +154,12 @@ func (s *spec) findRoot() (string, error) {
 }
 
 // file returns the decoded file name, reading it through the Source on first use.
+//
+// A file whose text is a JSON object or array is decoded by internal/jsondoc (a maintained
+// streaming JSON decoder with byte offsets), which is twice as fast as the YAML decoder on
+// Stripe-sized specs and reads every escape JSON has. A .json file is held to JSON and its
+// syntax errors are reported as such; a YAML file that merely starts with "{" (a YAML flow
+// mapping, which may use YAML's own syntax) falls back to the YAML decoder.
 func (s *spec) file(name string) (*file, error) {
 	if f, ok := s.files[name]; ok {
 		return f, nil
@@ -160,11 +168,18 @@ func (s *spec) file(name string) (*file, error) {
 	if err != nil {
 		return nil, err
 	}
-	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '{' {
-		if value, jn, ok := decodeJSON(data); ok {
-			f := &file{path: name, json: jn, value: value}
+	if looksLikeJSON(data) {
+		doc, err := jsondoc.Decode(data, jsondoc.Limits{MaxDepth: maxDepth})
+		if err == nil {
+			f := &file{path: name, json: doc, value: doc.Value}
 			s.files[name] = f
 			return f, nil
+		}
+		if strings.HasSuffix(strings.ToLower(name), ".json") {
+			if je, ok := err.(*jsondoc.Error); ok {
+				return nil, s.src.Errorf(name, je.Line, je.Column, "%s", je.Msg)
+			}
+			return nil, s.src.Errorf(name, 0, 0, "%v", err)
 		}
 	}
 	node, value, err := decode(data)
@@ -177,6 +192,13 @@ func (s *spec) file(name string) (*file, error) {
 	f := &file{path: name, node: node, value: value}
 	s.files[name] = f
 	return f, nil
+}
+
+// looksLikeJSON reports whether data starts, past a byte order mark and white space, with
+// a JSON object or array.
+func looksLikeJSON(data []byte) bool {
+	data = bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
+	return len(data) > 0 && (data[0] == '{' || data[0] == '[')
 }
 
 // convertSwagger replaces a Swagger 2.0 root document by its OpenAPI 3.0 conversion.
@@ -442,7 +464,8 @@ func (s *spec) lineCol(name, ptr string) (int, int) {
 		return 0, 0
 	}
 	if f.json != nil {
-		return f.json.lineCol(ptr)
+		keyOff, _, _ := f.json.Lookup(ptr)
+		return f.json.LineCol(keyOff)
 	}
 	if f.node == nil {
 		return 0, 0
