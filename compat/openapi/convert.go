@@ -59,7 +59,7 @@ func (p *preparer) apiWalk(l loc, v any, depth int) error {
 			if err != nil {
 				return err
 			}
-			if _, _, err := p.s.deref(l); err != nil {
+			if _, _, err := p.s.derefValue(l, x); err != nil {
 				return err
 			}
 			return p.apiLoc(to, depth+1)

@@ -553,14 +553,62 @@ func (s *spec) resolveRef(l loc, ref string) (loc, error) {
 	return to, nil
 }
 
-// deref follows $ref objects from l until it reaches an object that is not a reference,
-// refusing cycles of references that hold no structure.
+// deref returns the OpenAPI object at l, following $ref objects as bundlers do (relative
+// to the referring file, inside the input tree only, never the network) until it reaches
+// an object that is not a reference, and refusing cycles of references that hold no
+// structure. An absent or null value gives a nil object; any other value that is not an
+// object is an error, so that no part of a document goes unread.
 func (s *spec) deref(l loc) (loc, map[string]any, error) {
 	v, ok := s.get(l)
-	if !ok {
+	if !ok || v == nil {
 		return l, nil, nil
 	}
-	return s.derefValue(l, v)
+	at, m, err := s.derefValue(l, v)
+	if err != nil || m != nil {
+		return at, m, err
+	}
+	if tv, _ := s.get(at); tv != nil {
+		return at, nil, s.errAt(at, "expected an object, found %s", describe(tv))
+	}
+	return at, nil, nil
+}
+
+// derefList is deref for the places that hold a list (parameters): the list at l, or at
+// the end of the $refs it is written as.
+func (s *spec) derefList(l loc) (loc, []any, error) {
+	v, ok := s.get(l)
+	if !ok || v == nil {
+		return l, nil, nil
+	}
+	if list, ok := v.([]any); ok {
+		return l, list, nil
+	}
+	at, m, err := s.derefValue(l, v)
+	if err != nil {
+		return at, nil, err
+	}
+	tv, _ := s.get(at)
+	if list, ok := tv.([]any); ok && m == nil {
+		return at, list, nil
+	}
+	return at, nil, s.errAt(at, "expected a list, found %s", describe(tv))
+}
+
+// describe names the JSON type of a decoded value for error messages.
+func describe(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "a number"
 }
 
 // derefValue is deref for the value v at l, which the caller already holds.

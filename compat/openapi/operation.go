@@ -87,13 +87,9 @@ func (s *spec) webhooks() ([]*operation, error) {
 
 // operationsIn lists the operations of a paths, webhooks or callback object at l.
 func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
-	v, ok := s.get(l)
-	if !ok || v == nil {
-		return nil, nil
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, s.errAt(l, "expected an object")
+	l, m, err := s.deref(l)
+	if err != nil {
+		return nil, err
 	}
 	var out []*operation
 	seen := map[string]bool{}
@@ -109,15 +105,19 @@ func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
 			return nil, s.errAt(l.child(p), "expected a path item object")
 		}
 		for _, method := range httpMethods {
-			ov, ok := item[method]
-			if !ok {
+			if _, ok := item[method]; !ok {
 				continue
 			}
-			obj, ok := ov.(map[string]any)
-			if !ok {
+			// An operation may be written as a $ref to another file (DigitalOcean's spec
+			// does so throughout); it is read where it is written, as bundlers read it.
+			opAt, obj, err := s.deref(itemAt.child(method))
+			if err != nil {
+				return nil, err
+			}
+			if obj == nil {
 				return nil, s.errAt(itemAt.child(method), "expected an operation object")
 			}
-			op := &operation{method: method, path: p, at: itemAt.child(method), obj: obj, item: itemAt, itemV: item}
+			op := &operation{method: method, path: p, at: opAt, obj: obj, item: itemAt, itemV: item}
 			switch kind {
 			case kindPath:
 				op.ref = opRef{name: strings.ToUpper(method) + " " + p}

@@ -120,14 +120,10 @@ func (s *spec) parameters(op *operation) (map[string]*param, []string, error) {
 	var order []string
 	pathParams := templateParam.FindAllString(op.path, -1)
 	lists := []loc{op.item.child("parameters"), op.at.child("parameters")}
-	for level, l := range lists {
-		v, ok := s.get(l)
-		if !ok || v == nil {
-			continue
-		}
-		list, ok := v.([]any)
-		if !ok {
-			return nil, nil, s.errAt(l, "parameters must be a list")
+	for level, written := range lists {
+		l, list, err := s.derefList(written)
+		if err != nil {
+			return nil, nil, err
 		}
 		for i := range list {
 			at, obj, err := s.deref(l.child(itoa(i)))
@@ -148,6 +144,9 @@ func (s *spec) parameters(op *operation) (map[string]*param, []string, error) {
 			// a path-level parameter is named at its path, so each is reported once.
 			local := " #/parameters/" + in + "/" + escapeToken(name)
 			switch {
+			case l != written && at == l.child(itoa(i)):
+				// Written in place in a list that is itself a $ref target.
+				p.subject = s.subject(l) + "/" + escapeToken(in) + "/" + escapeToken(name)
 			case at.file != s.root || strings.HasPrefix(at.ptr, "/components/"):
 				p.subject = s.subject(at)
 			case level == 0:
