@@ -97,6 +97,11 @@ func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
 		if strings.HasPrefix(p, "x-") {
 			continue
 		}
+		if written, ok := m[p].(map[string]any); ok {
+			if err := s.checkItemRef(l.child(p), written); err != nil {
+				return nil, err
+			}
+		}
 		itemAt, item, err := s.deref(l.child(p))
 		if err != nil {
 			return nil, err
@@ -139,6 +144,21 @@ func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
 		}
 	}
 	return out, nil
+}
+
+// checkItemRef refuses a path item that has a $ref and also operations or parameters of
+// its own: OpenAPI leaves the meaning of such fields undefined, and reading only one of
+// the two places would leave the other unread.
+func (s *spec) checkItemRef(at loc, item map[string]any) error {
+	if _, ok := item["$ref"]; !ok {
+		return nil
+	}
+	for _, k := range append([]string{"parameters"}, httpMethods...) {
+		if _, ok := item[k]; ok {
+			return s.errAt(at.child(k), "path item has both a $ref and its own %s, which OpenAPI leaves undefined: move %s into the referenced path item", k, k)
+		}
+	}
+	return nil
 }
 
 // compareOperations pairs operations by identity and compares each pair.
