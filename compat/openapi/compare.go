@@ -59,7 +59,15 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if c.err != nil {
 		return nil, c.err
 	}
-	return compat.NewReport(dedupe(c.findings)), nil
+	ignores, err := c.ignores()
+	if err != nil {
+		return nil, err
+	}
+	findings := dedupe(c.findings)
+	report = compat.NewReport(findings)
+	report.Unused = suppress(report.Findings, ignores)
+	report.Sort()
+	return report, nil
 }
 
 // loadPrepared loads and prepares one version.

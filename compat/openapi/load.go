@@ -48,6 +48,9 @@ type spec struct {
 	// the outermost ones become the documents handed to the JSON Schema engine.
 	schemaRoots map[loc]bool
 	units       *units
+	// directives lists the x-compatcheck-ignore extensions of the version, in the order
+	// they were found; only those of the new version are read.
+	directives []directiveAt
 }
 
 // loc is a location in a version: a file and a JSON pointer inside it.

@@ -64,10 +64,14 @@ type operation struct {
 	key    string // identity across versions: method plus path template without parameter names
 	method string
 	path   string // path template, callback expression or webhook name
-	at     loc
+	at     loc    // the operation object, at the end of the $refs it may be written as
 	obj    map[string]any
-	item   loc
+	item   loc // the path item object, likewise
 	itemV  map[string]any
+	// written and itemWritten are where the operation and its path item are written,
+	// which differs from at and item when they are $refs.
+	written, itemWritten loc
+	parent               string // for a callback operation, what names its callback
 }
 
 var templateParam = regexp.MustCompile(`\{[^}/]*\}`)
@@ -122,7 +126,8 @@ func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
 			if obj == nil {
 				return nil, s.errAt(itemAt.child(method), "expected an operation object")
 			}
-			op := &operation{method: method, path: p, at: opAt, obj: obj, item: itemAt, itemV: item}
+			op := &operation{method: method, path: p, at: opAt, obj: obj, item: itemAt, itemV: item,
+				written: itemAt.child(method), itemWritten: l.child(p), parent: parent}
 			switch kind {
 			case kindPath:
 				op.ref = opRef{name: strings.ToUpper(method) + " " + p}

@@ -112,6 +112,7 @@ type param struct {
 	required bool
 	schema   *loc
 	subject  string
+	written  loc // where the parameter is written in its list, which is at unless it is a $ref
 }
 
 // parameters returns the effective parameters of op, keyed by identity.
@@ -138,7 +139,7 @@ func (s *spec) parameters(op *operation) (map[string]*param, []string, error) {
 			if name == "" || in == "" {
 				return nil, nil, s.errAt(at, "a parameter needs a name and an in")
 			}
-			p := &param{name: name, in: in, at: at, obj: obj}
+			p := &param{name: name, in: in, at: at, obj: obj, written: l.child(itoa(i))}
 			// Parameters are named by location and name, not by list index: reordering a
 			// list changes nothing. A shared parameter component keeps its own pointer, and
 			// a path-level parameter is named at its path, so each is reported once.
