@@ -372,7 +372,7 @@ func findingFacts(f Finding) []string {
 		facts = append(facts, fmt.Sprintf("Reaches %s.", strings.Join(ops, ", ")))
 	}
 	if len(f.Witness) > 0 {
-		facts = append(facts, "Witness: "+oneLine(string(f.Witness)))
+		facts = append(facts, "Witness: "+witnessLine(f.Witness))
 	}
 	for _, h := range f.Hazards {
 		fact := fmt.Sprintf("Hazard %s: %s.", h.Rule, sentence(h.Message))

@@ -76,7 +76,7 @@ func encodeText(w io.Writer, r *Report, opts EncodeOptions) error {
 			fmt.Fprintf(bw, "          writable from %s\n", f.WritableFrom)
 		}
 		if len(f.Witness) > 0 {
-			fmt.Fprintf(bw, "          witness %s\n", oneLine(string(f.Witness)))
+			fmt.Fprintf(bw, "          witness %s\n", witnessLine(f.Witness))
 		}
 		for _, h := range f.Hazards {
 			var what []string
@@ -164,4 +164,19 @@ func (p painter) paint(sgr, s string) string {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// maxWitnessLine is how many runes of a witness a line of text shows.
+const maxWitnessLine = 120
+
+// witnessLine is a witness on one line, abbreviated when long (a string of 5,001
+// characters shows a maxLength change): the start, an ellipsis and the full size. The
+// JSON and SARIF properties carry the whole value.
+func witnessLine(w []byte) string {
+	s := oneLine(string(w))
+	rs := []rune(s)
+	if len(rs) <= maxWitnessLine {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", string(rs[:maxWitnessLine-20]), len(w))
 }

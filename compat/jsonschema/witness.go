@@ -333,7 +333,7 @@ func (c *Comparison) stringCandidates(n, hint *node) []any {
 	for _, b := range bases {
 		out = append(out, b)
 		for _, l := range lens {
-			if l < 0 || l > 4096 {
+			if l < 0 || l > maxWitnessLen {
 				continue
 			}
 			out = append(out, padTo(b, l))
@@ -341,6 +341,11 @@ func (c *Comparison) stringCandidates(n, hint *node) []any {
 	}
 	return out
 }
+
+// maxWitnessLen bounds the length of a generated string: long enough for the limits
+// published APIs set (Stripe's maxLength 5000), short enough to validate cheaply. Text
+// reports abbreviate long witnesses; JSON carries them whole.
+const maxWitnessLen = 1 << 16
 
 // padTo lengthens or shortens s to l runes by repeating its last rune (or 'a').
 func padTo(s string, l int) string {

@@ -53,7 +53,7 @@ func stripeLike(schemas, paths int, changed bool) []byte {
 		}
 	}
 	if changed {
-		// A widely shared schema gains an enum value: one finding per role, whatever the
+		// A widely shared schema gains an enum value: one finding, whatever the
 		// number of operations that reach it.
 		comps[name(0)].(map[string]any)["properties"].(map[string]any)["status"].(map[string]any)["enum"] = []any{"active", "inactive", "pending", "archived"}
 	}
@@ -167,7 +167,8 @@ func BenchmarkCompareMinified(b *testing.B) {
 }
 
 // TestLargeDeterministic compares the generated pair twice and checks that the shared
-// schema change is reported once per role and the reports are identical.
+// schema change is reported once, with every operation and role, and the reports are
+// identical.
 func TestLargeDeterministic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large input")
@@ -193,12 +194,37 @@ func TestLargeDeterministic(t *testing.T) {
 	}
 	t.Logf("%d findings: %v", len(r1.Findings), counts)
 	// Exactly the generated changes, and nothing else: the enum value added to a shared
-	// schema once per role, one parameter finding per operation that gained one, and the
+	// schema once, one parameter finding per operation that gained one, and the
 	// removed operation. A work budget spent on pointless pairs once turned this into
 	// hundreds of SCHEMA_COMPARISON_UNDECIDED and anyOf findings and lost the enum change.
-	want := map[string]int{"ENUM_MEMBER_ADDED": 2, "OPERATION_REMOVED": 1, "PARAMETER_ADDED_OPTIONAL": 20}
+	want := map[string]int{"ENUM_MEMBER_ADDED": 1, "OPERATION_REMOVED": 1, "PARAMETER_ADDED_OPTIONAL": 20}
 	if !reflect.DeepEqual(counts, want) {
 		t.Errorf("findings by rule = %v, want %v", counts, want)
+	}
+	checkEveryRole(t, r1)
+}
+
+// checkEveryRole checks that the one finding of the shared enum change lists operations
+// in both roles, and carries the answers of the response role, which decides its class
+// (breaking for the public audience). Listing only the response role once dropped half
+// of the operations the change reaches.
+func checkEveryRole(t *testing.T, r *compat.Report) {
+	t.Helper()
+	for _, f := range r.Findings {
+		if f.Rule != "ENUM_MEMBER_ADDED" {
+			continue
+		}
+		roles := map[string]int{}
+		for _, o := range f.Operations {
+			roles[o.Role]++
+		}
+		t.Logf("%s reaches %d operation uses: %v", f.Subject, len(f.Operations), roles)
+		if roles["request"] == 0 || roles["response 200"] == 0 {
+			t.Errorf("%s lists roles %v, want both request and response 200", f.Subject, roles)
+		}
+		if f.Class() != compat.Breaking || !f.ReadersLag {
+			t.Errorf("%s is %s (readers lag %v), want breaking from the response role", f.Subject, f.Class(), f.ReadersLag)
+		}
 	}
 }
 
@@ -219,10 +245,11 @@ func TestStripeSizedReport(t *testing.T) {
 	for _, f := range r.Findings {
 		counts[f.Rule]++
 	}
-	want := map[string]int{"ENUM_MEMBER_ADDED": 2, "OPERATION_REMOVED": 1, "PARAMETER_ADDED_OPTIONAL": 58}
+	want := map[string]int{"ENUM_MEMBER_ADDED": 1, "OPERATION_REMOVED": 1, "PARAMETER_ADDED_OPTIONAL": 58}
 	if !reflect.DeepEqual(counts, want) {
 		t.Errorf("findings by rule = %v, want %v", counts, want)
 	}
+	checkEveryRole(t, r)
 }
 
 // TestStripeSizedLibraryOnly compares the Stripe-sized pair with schema models built from

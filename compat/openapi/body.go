@@ -168,10 +168,16 @@ func (c *comparer) compareRequestBody(o, n *operation) {
 
 // compareContent compares two content maps (media type → media type object) in role r.
 func (c *comparer) compareContent(ol, nl loc, ref opRef, r role, request bool) {
-	ov, _ := c.old.get(ol)
-	nv, _ := c.new.get(nl)
-	om, _ := ov.(map[string]any)
-	nm, _ := nv.(map[string]any)
+	ol, om, err := c.old.deref(ol)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	nl, nm, err := c.new.deref(nl)
+	if err != nil {
+		c.fail(err)
+		return
+	}
 	oldBy := map[string]string{}
 	for _, k := range sortedKeys(om) {
 		oldBy[normalizeMediaType(k)] = k

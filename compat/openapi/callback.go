@@ -82,12 +82,10 @@ func (c *comparer) compareCallbacks(o, n *operation) {
 }
 
 func (c *comparer) callbackOperations(s *spec, op *operation) ([]*operation, error) {
-	l := op.at.child("callbacks")
-	v, ok := s.get(l)
-	if !ok {
-		return nil, nil
+	l, m, err := s.deref(op.at.child("callbacks"))
+	if err != nil {
+		return nil, err
 	}
-	m, _ := v.(map[string]any)
 	var out []*operation
 	for _, name := range sortedKeys(m) {
 		if strings.HasPrefix(name, "x-") {

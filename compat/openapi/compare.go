@@ -59,7 +59,15 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if c.err != nil {
 		return nil, c.err
 	}
-	return compat.NewReport(dedupe(c.findings)), nil
+	ignores, err := c.ignores()
+	if err != nil {
+		return nil, err
+	}
+	findings := dedupe(c.findings)
+	report = compat.NewReport(findings)
+	report.Unused = suppress(report.Findings, ignores)
+	report.Sort()
+	return report, nil
 }
 
 // loadPrepared loads and prepares one version.
@@ -180,20 +188,26 @@ func (c *comparer) compareAPI() {
 // subject spells a location the way findings name it: "METHOD /path #/rest" inside an
 // operation of the root document, "webhook:NAME METHOD #/rest" inside a webhook, the bare
 // pointer "#/components/..." elsewhere in the root document, and "file#/pointer" in other
-// files.
+// files (operations and path items written as $refs to other files are named where they
+// are written). Everywhere, a parameter in a list is named by location and name
+// ("parameters/query/limit") rather than by index, so that reordering a list changes
+// nothing.
 func (s *spec) subject(l loc) string {
-	if l.file != s.root {
-		return l.file + "#" + l.ptr
+	if l.ptr == "" {
+		if l.file != s.root {
+			return l.file + "#"
+		}
+		return "#"
 	}
-	toks := strings.Split(strings.TrimPrefix(l.ptr, "/"), "/")
-	if len(toks) >= 4 && toks[0] == "paths" && toks[2] == "parameters" {
-		// A path-level parameter, named by location and name like operation ones.
-		return unescapeToken(toks[1]) + " #/" + strings.Join(s.paramTokens(toks, 2), "/")
+	toks := s.parameterTokens(l.file, strings.Split(l.ptr[1:], "/"))
+	if l.file != s.root {
+		return l.file + "#/" + strings.Join(toks, "/")
+	}
+	if len(toks) >= 3 && toks[0] == "paths" && toks[2] == "parameters" {
+		// A path-level parameter, named at its path.
+		return unescapeToken(toks[1]) + " #/" + strings.Join(toks[2:], "/")
 	}
 	if len(toks) >= 3 && (toks[0] == "paths" || toks[0] == "webhooks") && isMethod(toks[2]) {
-		if len(toks) >= 5 && toks[3] == "parameters" {
-			toks = append(toks[:3:3], s.paramTokens(toks, 3)...)
-		}
 		var name string
 		if toks[0] == "paths" {
 			name = strings.ToUpper(toks[2]) + " " + unescapeToken(toks[1])
@@ -205,26 +219,37 @@ func (s *spec) subject(l loc) string {
 		}
 		return name + " #/" + strings.Join(toks[3:], "/")
 	}
-	return "#" + l.ptr
+	return "#/" + strings.Join(toks, "/")
 }
 
-// paramTokens rewrites the pointer tokens from toks[i] ("parameters", index, ...) to
-// name the parameter by location and name ("parameters", in, name, ...), the spelling
-// subjects use so that reordering a list changes nothing.
-func (s *spec) paramTokens(toks []string, i int) []string {
-	rest := toks[i:]
-	if len(rest) < 2 {
-		return rest
+// parameterTokens rewrites, in the pointer tokens of a location in file, every
+// "parameters", index pair that names a parameter object written in place into
+// "parameters", in, name.
+func (s *spec) parameterTokens(file string, toks []string) []string {
+	var out []string // allocated only when something is rewritten
+	for i := 0; i < len(toks); i++ {
+		if toks[i] == "parameters" && i+1 < len(toks) && toks[i+1] != "" && toks[i+1][0] >= '0' && toks[i+1][0] <= '9' {
+			v, _ := s.get(loc{file, "/" + strings.Join(toks[:i+2], "/")})
+			m, _ := v.(map[string]any)
+			name, _ := m["name"].(string)
+			in, _ := m["in"].(string)
+			if name != "" && in != "" {
+				if out == nil {
+					out = append(make([]string, 0, len(toks)+1), toks[:i]...)
+				}
+				out = append(out, "parameters", escapeToken(in), escapeToken(name))
+				i++
+				continue
+			}
+		}
+		if out != nil {
+			out = append(out, toks[i])
+		}
 	}
-	v, ok := s.get(loc{s.root, "/" + strings.Join(toks[:i+2], "/")})
-	m, _ := v.(map[string]any)
-	name, _ := m["name"].(string)
-	in, _ := m["in"].(string)
-	if !ok || name == "" || in == "" {
-		return rest
+	if out == nil {
+		return toks
 	}
-	out := []string{"parameters", in, escapeToken(name)}
-	return append(out, rest[2:]...)
+	return out
 }
 
 func webhookName(name, method string) string {

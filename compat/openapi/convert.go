@@ -47,6 +47,14 @@ type preparer struct {
 	queue   []loc
 }
 
+// directiveAt is an x-compatcheck-ignore found while preparing a version: the object that
+// holds it, its value as written, and whether that object is a schema.
+type directiveAt struct {
+	at     loc
+	value  any
+	schema bool
+}
+
 // apiWalk visits an OpenAPI (non-schema) object.
 func (p *preparer) apiWalk(l loc, v any, depth int) error {
 	if depth > maxDepth {
@@ -54,12 +62,15 @@ func (p *preparer) apiWalk(l loc, v any, depth int) error {
 	}
 	switch x := v.(type) {
 	case map[string]any:
+		if d, ok := x[ignoreKey]; ok && !nameMaps[l.ptr[strings.LastIndexByte(l.ptr, '/')+1:]] {
+			p.s.directives = append(p.s.directives, directiveAt{at: l, value: d})
+		}
 		if ref, ok := x["$ref"].(string); ok {
 			to, err := p.s.resolveRef(l.child("$ref"), ref)
 			if err != nil {
 				return err
 			}
-			if _, _, err := p.s.deref(l); err != nil {
+			if _, _, err := p.s.derefValue(l, x); err != nil {
 				return err
 			}
 			return p.apiLoc(to, depth+1)
@@ -140,6 +151,10 @@ func (p *preparer) schemaValue(l loc, v any, depth int) error {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil
+	}
+	// Read before the 3.0 conversion, which drops the siblings of a $ref.
+	if d, ok := m[ignoreKey]; ok {
+		p.s.directives = append(p.s.directives, directiveAt{at: l, value: d, schema: true})
 	}
 	if p.s.version == "3.0" {
 		convert30(m)

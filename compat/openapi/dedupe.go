@@ -47,25 +47,34 @@ func advice(f compat.Finding, r role) []string {
 	}
 }
 
-// dedupe merges findings that describe one change reached through several operations: a
-// change to a shared component is reported once, with every operation and role it reaches.
-// Findings merge when their rule, subject, answers, ReadersLag and message agree, so the
-// same component in a request role and in a response role stays two findings when the
-// roles give different answers.
+// dedupe merges findings that describe one change reached through several operations or
+// roles: a change to a shared component is reported once, listing every operation and
+// role it reaches. Findings are one change when their rule, subject and message agree.
+// Each role's comparison is made with that role's writers and readers, and the answers
+// may differ (an enum value added to a schema used in requests and in responses is
+// read-tolerant where servers read it and breaking where public clients do); the merged
+// finding carries the answers, witness and advice of the role that decides its class,
+// the worst one, so the class never understates any use.
 func dedupe(in []compat.Finding) []compat.Finding {
 	type key struct {
 		rule, subject, message string
-		b, f, lag              bool
 	}
 	index := map[key]int{}
 	var out []compat.Finding
+	var chosen []compat.Finding // the finding whose answers each merged one carries
 	for _, f := range in {
-		k := key{f.Rule, f.Subject, f.Message, f.Backward, f.Forward, f.ReadersLag}
+		k := key{f.Rule, f.Subject, f.Message}
 		if i, ok := index[k]; ok {
-			out[i].Operations = append(out[i].Operations, f.Operations...)
+			ops := append(out[i].Operations, f.Operations...)
+			if decides(f, chosen[i]) {
+				chosen[i] = f
+				out[i] = f
+			}
+			out[i].Operations = ops
 			continue
 		}
 		index[k] = len(out)
+		chosen = append(chosen, f)
 		f.Operations = slices.Clone(f.Operations)
 		out = append(out, f)
 	}
@@ -85,4 +94,42 @@ func dedupe(in []compat.Finding) []compat.Finding {
 		out[i].Operations = ops
 	}
 	return out
+}
+
+// decides reports whether finding a, rather than b, decides the class of the change both
+// describe: the higher class wins, then the answer with more noes, then a decided answer
+// over an undecided one, then a finding with a witness. The remaining ties (the same
+// answers in two roles) are broken by the first operation and role, so that the result
+// does not depend on the order in which operations were compared.
+func decides(a, b compat.Finding) bool {
+	if c := cmp.Compare(a.Class(), b.Class()); c != 0 {
+		return c > 0
+	}
+	if a.Backward != b.Backward {
+		return !a.Backward
+	}
+	if a.Forward != b.Forward {
+		return !a.Forward
+	}
+	if a.ReadersLag != b.ReadersLag {
+		return a.ReadersLag
+	}
+	if a.Undecided != b.Undecided {
+		return !a.Undecided
+	}
+	if (a.Witness == nil) != (b.Witness == nil) {
+		return a.Witness != nil
+	}
+	return firstUse(a) < firstUse(b)
+}
+
+// firstUse names the first operation and role a finding lists, for tie-breaking.
+func firstUse(f compat.Finding) string {
+	first := ""
+	for _, o := range f.Operations {
+		if u := o.Operation + "\x00" + o.Role; first == "" || u < first {
+			first = u
+		}
+	}
+	return first
 }

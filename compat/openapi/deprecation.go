@@ -96,19 +96,26 @@ func (c *comparer) deprecation(obj map[string]any, op *operation) deprecationSta
 // sunsetHeader finds the example date of a Sunset header (RFC 8594) documented on any
 // response of an old operation.
 func (c *comparer) sunsetHeader(op *operation) (time.Time, bool) {
-	responses, _ := op.obj["responses"].(map[string]any)
+	// Errors are not reported here: the comparison of the same objects reports them.
+	rl, responses, err := c.old.deref(op.at.child("responses"))
+	if err != nil {
+		return time.Time{}, false
+	}
 	for _, code := range sortedKeys(responses) {
-		_, resp, err := c.old.deref(op.at.child("responses", code))
+		rat, resp, err := c.old.deref(rl.child(code))
 		if err != nil || resp == nil {
 			continue
 		}
-		headers, _ := resp["headers"].(map[string]any)
+		hl, headers, err := c.old.deref(rat.child("headers"))
+		if err != nil {
+			continue
+		}
 		for _, name := range sortedKeys(headers) {
 			if !strings.EqualFold(name, "Sunset") {
 				continue
 			}
-			h, _ := headers[name].(map[string]any)
-			if h == nil {
+			_, h, err := c.old.deref(hl.child(name))
+			if err != nil || h == nil {
 				continue
 			}
 			if t, ok := parseSunset(h["example"]); ok {

@@ -72,20 +72,39 @@ func (c *comparer) compareDiscriminators() {
 	}
 	ol := loc{c.old.root, "/components/schemas"}
 	nl := loc{c.new.root, "/components/schemas"}
-	ov, _ := c.old.get(ol)
-	nv, _ := c.new.get(nl)
-	om, _ := ov.(map[string]any)
-	nm, _ := nv.(map[string]any)
+	_, om, err := c.old.deref(ol)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	_, nm, err := c.new.deref(nl)
+	if err != nil {
+		c.fail(err)
+		return
+	}
 	var uses map[loc][]schemaUse
 	for _, name := range sortedKeys(om) {
-		os, _ := om[name].(map[string]any)
-		ns, _ := nm[name].(map[string]any)
+		if _, ok := nm[name]; !ok {
+			continue
+		}
+		// A component may be a $ref to a schema in another file; its discriminator is
+		// read there. A boolean schema has none.
+		osAt, os, err := c.old.derefValue(ol.child(name), om[name])
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		nsAt, ns, err := c.new.derefValue(nl.child(name), nm[name])
+		if err != nil {
+			c.fail(err)
+			return
+		}
 		od, _ := os["discriminator"].(map[string]any)
 		nd, _ := ns["discriminator"].(map[string]any)
 		if od == nil || nd == nil {
 			continue
 		}
-		oat, nat := ol.child(name, "discriminator"), nl.child(name, "discriminator")
+		oat, nat := osAt.child("discriminator"), nsAt.child("discriminator")
 		type change struct {
 			f        compat.Finding
 			old, new *loc

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
@@ -109,33 +110,59 @@ func TestNowDefault(t *testing.T) {
 	assert.Empty(t, r.Findings)
 }
 
-// TestJSONFastPath checks that the JSON decoder gives the values and positions the YAML
-// decoder gives, and declines what is not plain JSON.
-func TestJSONFastPath(t *testing.T) {
+// TestJSONPositions checks that a JSON file, decoded by internal/jsondoc, gets the values
+// and positions the YAML decoder gives the same text, so that findings do not move with
+// the decoder; and that a .json file is held to JSON while a YAML flow mapping still
+// decodes as YAML.
+func TestJSONPositions(t *testing.T) {
 	docs := map[string]string{
 		"indented": "{\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/a\": {\"get\": {\"x\": [1, 2.5e3, -0, true, null, \"\\u00e9\\n\"]}}\n  },\n  \"é\": {}\n}\n",
-		// Machine-written specs are often one line of megabytes: columns are counted
-		// forward from the previous one, across multi-byte characters.
+		// Machine-written specs are often one line of megabytes: columns count runes,
+		// across multi-byte characters.
 		"minified": `{"openapi":"3.1.0","ünï":"çødé","paths":{"/a":{"get":{"x":[1,2.5e3,-0,true,null,"\u00e9\n"]}}},"é":{}}`,
 		"mixed":    "{\"é\": {}, \"openapi\": \"3.1.0\",\n\"paths\": {\"/a\": {\"get\": {\"x\": [1, 2.5e3,\n -0, true, null, \"ü\"]}}}}",
 	}
 	for name, doc := range docs {
-		jv, jn, ok := decodeJSON([]byte(doc))
-		require.True(t, ok, name)
+		s := &spec{src: memSource(map[string]string{"j.json": doc}), files: map[string]*file{}}
+		jf, err := s.file("j.json")
+		require.NoError(t, err, name)
+		require.NotNil(t, jf.json, "%s: a JSON document is decoded as JSON", name)
 		yn, yv, err := decode([]byte(doc))
 		require.NoError(t, err, name)
-		assert.Equal(t, yv, jv, name)
-		s := &spec{files: map[string]*file{"y": {node: yn}, "j": {json: jn}}}
+		assert.Equal(t, yv, jf.value, name)
+		s.files["y"] = &file{node: yn}
 		for _, ptr := range []string{"", "/openapi", "/paths", "/paths/~1a/get/x", "/paths/~1a/get/x/1", "/paths/~1a/get/x/5", "/é", "/missing"} {
 			yl, yc := s.lineCol("y", ptr)
-			jl, jc := s.lineCol("j", ptr)
+			jl, jc := s.lineCol("j.json", ptr)
 			assert.Equal(t, [2]int{yl, yc}, [2]int{jl, jc}, "%s %s", name, ptr)
 		}
 	}
-	for _, bad := range []string{`{"a": 1,}`, `{"a": 1} x`, `{"a": 01}`, `{"a": 1, "a": 2}`, `{"a": "\x01"}`, `{a: 1}`} {
-		_, _, ok := decodeJSON([]byte(bad))
-		assert.False(t, ok, bad)
+	// JSON's own escapes, which YAML refuses (\/), decode.
+	s := &spec{src: memSource(map[string]string{"e.json": `{"a": "http:\/\/x"}`}), files: map[string]*file{}}
+	f, err := s.file("e.json")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"a": "http://x"}, f.value)
+
+	bad := map[string]string{
+		`{"a": 1,}`:         "e.json:1:8: malformed JSON",
+		`{"a": 1} x`:        "e.json:1:10: ",
+		`{"a": 01}`:         "e.json:1:8: malformed JSON",
+		`{"a": 1, "a": 2}`:  `e.json:1:10: duplicate key "a"`,
+		"{\"a\": \"\x01\"}": "e.json:1:8: malformed JSON",
+		`{a: 1}`:            "e.json:1:2: malformed JSON",
 	}
+	for doc, want := range bad {
+		s := &spec{src: memSource(map[string]string{"e.json": doc}), files: map[string]*file{}}
+		_, err := s.file("e.json")
+		require.Error(t, err, doc)
+		assert.Contains(t, err.Error(), want, doc)
+	}
+	// The same text in a YAML file is a flow mapping.
+	s = &spec{src: memSource(map[string]string{"e.yaml": `{a: 1, b: [x]}`}), files: map[string]*file{}}
+	f, err = s.file("e.yaml")
+	require.NoError(t, err)
+	assert.NotNil(t, f.node)
+	assert.Equal(t, map[string]any{"a": json.Number("1"), "b": []any{"x"}}, f.value)
 }
 
 // TestCanceled checks that a canceled context stops the comparison with its error.

@@ -64,10 +64,14 @@ type operation struct {
 	key    string // identity across versions: method plus path template without parameter names
 	method string
 	path   string // path template, callback expression or webhook name
-	at     loc
+	at     loc    // the operation object, at the end of the $refs it may be written as
 	obj    map[string]any
-	item   loc
+	item   loc // the path item object, likewise
 	itemV  map[string]any
+	// written and itemWritten are where the operation and its path item are written,
+	// which differs from at and item when they are $refs.
+	written, itemWritten loc
+	parent               string // for a callback operation, what names its callback
 }
 
 var templateParam = regexp.MustCompile(`\{[^}/]*\}`)
@@ -87,19 +91,20 @@ func (s *spec) webhooks() ([]*operation, error) {
 
 // operationsIn lists the operations of a paths, webhooks or callback object at l.
 func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
-	v, ok := s.get(l)
-	if !ok || v == nil {
-		return nil, nil
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, s.errAt(l, "expected an object")
+	l, m, err := s.deref(l)
+	if err != nil {
+		return nil, err
 	}
 	var out []*operation
 	seen := map[string]bool{}
 	for _, p := range sortedKeys(m) {
 		if strings.HasPrefix(p, "x-") {
 			continue
+		}
+		if written, ok := m[p].(map[string]any); ok {
+			if err := s.checkItemRef(l.child(p), written); err != nil {
+				return nil, err
+			}
 		}
 		itemAt, item, err := s.deref(l.child(p))
 		if err != nil {
@@ -109,15 +114,20 @@ func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
 			return nil, s.errAt(l.child(p), "expected a path item object")
 		}
 		for _, method := range httpMethods {
-			ov, ok := item[method]
-			if !ok {
+			if _, ok := item[method]; !ok {
 				continue
 			}
-			obj, ok := ov.(map[string]any)
-			if !ok {
+			// An operation may be written as a $ref to another file (DigitalOcean's spec
+			// does so throughout); it is read where it is written, as bundlers read it.
+			opAt, obj, err := s.deref(itemAt.child(method))
+			if err != nil {
+				return nil, err
+			}
+			if obj == nil {
 				return nil, s.errAt(itemAt.child(method), "expected an operation object")
 			}
-			op := &operation{method: method, path: p, at: itemAt.child(method), obj: obj, item: itemAt, itemV: item}
+			op := &operation{method: method, path: p, at: opAt, obj: obj, item: itemAt, itemV: item,
+				written: itemAt.child(method), itemWritten: l.child(p), parent: parent}
 			switch kind {
 			case kindPath:
 				op.ref = opRef{name: strings.ToUpper(method) + " " + p}
@@ -139,6 +149,21 @@ func (s *spec) operationsIn(l loc, kind, parent string) ([]*operation, error) {
 		}
 	}
 	return out, nil
+}
+
+// checkItemRef refuses a path item that has a $ref and also operations or parameters of
+// its own: OpenAPI leaves the meaning of such fields undefined, and reading only one of
+// the two places would leave the other unread.
+func (s *spec) checkItemRef(at loc, item map[string]any) error {
+	if _, ok := item["$ref"]; !ok {
+		return nil
+	}
+	for _, k := range append([]string{"parameters"}, httpMethods...) {
+		if _, ok := item[k]; ok {
+			return s.errAt(at.child(k), "path item has both a $ref and its own %s, which OpenAPI leaves undefined: move %s into the referenced path item", k, k)
+		}
+	}
+	return nil
 }
 
 // compareOperations pairs operations by identity and compares each pair.

@@ -112,6 +112,7 @@ type param struct {
 	required bool
 	schema   *loc
 	subject  string
+	written  loc // where the parameter is written in its list, which is at unless it is a $ref
 }
 
 // parameters returns the effective parameters of op, keyed by identity.
@@ -120,14 +121,10 @@ func (s *spec) parameters(op *operation) (map[string]*param, []string, error) {
 	var order []string
 	pathParams := templateParam.FindAllString(op.path, -1)
 	lists := []loc{op.item.child("parameters"), op.at.child("parameters")}
-	for level, l := range lists {
-		v, ok := s.get(l)
-		if !ok || v == nil {
-			continue
-		}
-		list, ok := v.([]any)
-		if !ok {
-			return nil, nil, s.errAt(l, "parameters must be a list")
+	for level, written := range lists {
+		l, list, err := s.derefList(written)
+		if err != nil {
+			return nil, nil, err
 		}
 		for i := range list {
 			at, obj, err := s.deref(l.child(itoa(i)))
@@ -142,12 +139,15 @@ func (s *spec) parameters(op *operation) (map[string]*param, []string, error) {
 			if name == "" || in == "" {
 				return nil, nil, s.errAt(at, "a parameter needs a name and an in")
 			}
-			p := &param{name: name, in: in, at: at, obj: obj}
+			p := &param{name: name, in: in, at: at, obj: obj, written: l.child(itoa(i))}
 			// Parameters are named by location and name, not by list index: reordering a
 			// list changes nothing. A shared parameter component keeps its own pointer, and
 			// a path-level parameter is named at its path, so each is reported once.
 			local := " #/parameters/" + in + "/" + escapeToken(name)
 			switch {
+			case l != written && at == l.child(itoa(i)):
+				// Written in place in a list that is itself a $ref target.
+				p.subject = s.subject(l) + "/" + escapeToken(in) + "/" + escapeToken(name)
 			case at.file != s.root || strings.HasPrefix(at.ptr, "/components/"):
 				p.subject = s.subject(at)
 			case level == 0:

@@ -141,11 +141,16 @@ var ruleResponseHeaderBecameRequired = register(compat.Rule{
 // removed, so moving 404 into default with a compatible schema gives no finding.
 func (c *comparer) compareResponses(o, n *operation) {
 	ref := n.ref
-	ol, nl := o.at.child("responses"), n.at.child("responses")
-	ov, _ := c.old.get(ol)
-	nv, _ := c.new.get(nl)
-	om, _ := ov.(map[string]any)
-	nm, _ := nv.(map[string]any)
+	ol, om, err := c.old.deref(o.at.child("responses"))
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	nl, nm, err := c.new.deref(n.at.child("responses"))
+	if err != nil {
+		c.fail(err)
+		return
+	}
 	codes := map[string]bool{}
 	for k := range om {
 		codes[k] = true
@@ -242,10 +247,16 @@ func (c *comparer) compareResponse(ol, nl loc, ref opRef, r role) {
 
 // compareHeaders compares two response header maps; header names are case-insensitive.
 func (c *comparer) compareHeaders(ol, nl loc, ref opRef, r role) {
-	ov, _ := c.old.get(ol)
-	nv, _ := c.new.get(nl)
-	om, _ := ov.(map[string]any)
-	nm, _ := nv.(map[string]any)
+	ol, om, err := c.old.deref(ol)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	nl, nm, err := c.new.deref(nl)
+	if err != nil {
+		c.fail(err)
+		return
+	}
 	newBy := map[string]string{}
 	for _, k := range sortedKeys(nm) {
 		newBy[strings.ToLower(k)] = k
@@ -288,7 +299,11 @@ func (c *comparer) compareHeaders(ol, nl loc, ref opRef, r role) {
 			continue
 		}
 		at := nl.child(k)
-		_, h, _ := c.new.deref(at)
+		_, h, err := c.new.deref(at)
+		if err != nil {
+			c.fail(err)
+			return
+		}
 		if req, _ := h["required"].(bool); req {
 			c.add(ruleResponseHeaderAddedRequired.Findingf(c.new.subject(at), "required response header %s was added", k), ref, r, nil, &at)
 		} else {

@@ -175,12 +175,16 @@ func (c *comparer) compareSecurity(o, n *operation) {
 
 // compareSecuritySchemes compares the security schemes both versions declare by name.
 func (c *comparer) compareSecuritySchemes() {
-	l := loc{c.old.root, "/components/securitySchemes"}
-	nl := loc{c.new.root, "/components/securitySchemes"}
-	ov, _ := c.old.get(l)
-	nv, _ := c.new.get(nl)
-	om, _ := ov.(map[string]any)
-	nm, _ := nv.(map[string]any)
+	l, om, err := c.old.deref(loc{c.old.root, "/components/securitySchemes"})
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	nl, nm, err := c.new.deref(loc{c.new.root, "/components/securitySchemes"})
+	if err != nil {
+		c.fail(err)
+		return
+	}
 	for _, name := range sortedKeys(om) {
 		if _, ok := nm[name]; !ok {
 			continue

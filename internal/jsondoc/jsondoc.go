@@ -16,7 +16,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -327,14 +326,29 @@ func (d *Doc) index() {
 	for i := 0; i <= len(d.data); i += runeStride {
 		runes = append(runes, int32(count))
 		end := min(i+runeStride, len(d.data))
-		count += utf8.RuneCount(d.data[i:end])
+		count += runeCount(d.data[i:end])
 	}
 	d.lines, d.runes = lines, runes
 }
 
 func (d *Doc) runesBefore(off int) int {
 	k := off / runeStride
-	return int(d.runes[k]) + utf8.RuneCount(d.data[k*runeStride:off])
+	return int(d.runes[k]) + runeCount(d.data[k*runeStride:off])
+}
+
+// runeCount counts the runes that start in b: its bytes that are not UTF-8 continuation
+// bytes. Unlike utf8.RuneCount it is exact on a slice that cuts a rune in two, which the
+// fixed stride of the rune table does (a 3- or 4-byte rune across a boundary was counted
+// as 2 or 3 runes, shifting every later column of a minified document). The decoder only
+// accepts valid UTF-8, so every rune has exactly one leading byte.
+func runeCount(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
 }
 
 // Lookup walks a JSON pointer ("" for the root, "/a/0/b") down the position tree and

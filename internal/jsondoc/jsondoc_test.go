@@ -71,6 +71,28 @@ func TestMinifiedColumnsCountRunes(t *testing.T) {
 	assert.Equal(t, len(`{"pad":"`)+5000+len(`",`)+1, col)
 }
 
+func TestColumnsAcrossRuneTableStride(t *testing.T) {
+	// Runes of three and four bytes land across every boundary of the rune table's stride,
+	// so a column counted from a table entry must not count a cut rune twice.
+	for _, r := range []string{"€", "😀", "é"} {
+		for pad := 0; pad < 4; pad++ {
+			var b strings.Builder
+			b.WriteString(`{"pad":"` + strings.Repeat("a", pad))
+			n := 3000
+			for i := 0; i < n; i++ {
+				b.WriteString(r)
+			}
+			b.WriteString(`","k":1}`)
+			doc, err := Decode([]byte(b.String()), Limits{})
+			require.NoError(t, err)
+			k, _, ok := doc.Lookup("/k")
+			require.True(t, ok)
+			_, col := doc.LineCol(k)
+			assert.Equal(t, len(`{"pad":"`)+pad+n+len(`",`)+1, col, "%s pad %d", r, pad)
+		}
+	}
+}
+
 func TestLargeObjectLookup(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("{")
