@@ -2,15 +2,12 @@ package openapi
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/compatcheck/compatcheck/compat"
 	"github.com/compatcheck/compatcheck/compat/compattest"
 	"github.com/compatcheck/compatcheck/compat/jsonschema"
-	"github.com/stretchr/testify/require"
-	"golang.org/x/tools/txtar"
 )
 
 // testNow is the fixed "current time" of the golden tests, so that sunset dates in them
@@ -67,31 +64,4 @@ func TestGoldenSwap(t *testing.T) {
 	compattest.Run(t, "testdata/schema_*.txtar", func(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
 		return Compare(ctx, old, new, archiveOptions(t, comment))
 	}, compattest.Options{Swap: true})
-}
-
-// TestPendingSchemaEngine runs the golden archives of testdata/pending: reports this
-// package's loader produces correctly but that compat/jsonschema still refuses. Each
-// archive's comment names the refusal it waits for; while the schema engine returns that
-// error, the archive is skipped (visibly, with the reason), and once it does not, the
-// archive must match its report like any other golden.
-func TestPendingSchemaEngine(t *testing.T) {
-	pending := map[string]string{
-		// OpenAPI 3.1's 2020-12 dialect is checked against a metaschema that types the
-		// 2019-09 keyword $recursiveAnchor as a string; a keyword of another draft must
-		// be read as an unknown keyword instead.
-		"testdata/pending/recursive_anchor.txtar": "invalid schema at /$recursiveAnchor: expected string, but got boolean",
-	}
-	for file, refusal := range pending {
-		ar, err := txtar.ParseFile(file)
-		require.NoError(t, err)
-		old, new := compattest.Trees(ar)
-		_, err = Compare(context.Background(), old, new, archiveOptions(t, string(ar.Comment)))
-		if err != nil && strings.Contains(err.Error(), refusal) {
-			t.Logf("%s: compat/jsonschema still refuses the schema (%v)", file, err)
-			t.Skipf("pending the schema engine's fix: %s", refusal)
-		}
-		compattest.Run(t, file, func(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
-			return Compare(ctx, old, new, archiveOptions(t, comment))
-		}, compattest.Options{})
-	}
 }
