@@ -180,6 +180,19 @@ func (c *comparer) compareEnums() {
 	}
 }
 
+// renamedValue returns the NEW value an OLD value was renamed to: a value of the same number
+// whose name OLD did not have and that no other value was renamed to, in declaration order.
+// Aliases count, so renaming one of several names of a number is found too.
+func renamedValue(ov, nv protoreflect.EnumValueDescriptors, v protoreflect.EnumValueDescriptor, taken map[protoreflect.Name]bool) protoreflect.EnumValueDescriptor {
+	for i := 0; i < nv.Len(); i++ {
+		n := nv.Get(i)
+		if n.Number() == v.Number() && ov.ByName(n.Name()) == nil && !taken[n.Name()] {
+			return n
+		}
+	}
+	return nil
+}
+
 // compareEnum compares the values, reservations and open or closed semantics of an enum.
 func (c *comparer) compareEnum(oe, ne protoreflect.EnumDescriptor) {
 	if oe.IsClosed() != ne.IsClosed() {
@@ -191,35 +204,44 @@ func (c *comparer) compareEnum(oe, ne protoreflect.EnumDescriptor) {
 		c.emit(r, ruleAnswers(r), string(ne.FullName()), fmt.Sprintf(msg, ne.Name()), pos(oe), pos(ne))
 	}
 	ov, nv := oe.Values(), ne.Values()
+	renamedTo := map[protoreflect.Name]bool{}
 	for i := 0; i < ov.Len(); i++ {
 		v := ov.Get(i)
 		subject := string(oe.FullName()) + "." + string(v.Name())
 		same := nv.ByName(v.Name())
-		switch {
-		case same != nil && same.Number() == v.Number():
+		if same != nil && same.Number() == v.Number() {
 			continue
-		case same != nil:
+		}
+		if same != nil {
 			c.emit(ruleEnumValueNumberChanged, ruleAnswers(ruleEnumValueNumberChanged), subject,
 				fmt.Sprintf("enum value %s changed number from %d to %d", v.Name(), v.Number(), same.Number()), pos(v), pos(same))
-		case nv.ByNumber(v.Number()) != nil && ov.ByName(nv.ByNumber(v.Number()).Name()) == nil:
-			n := nv.ByNumber(v.Number())
+			continue
+		}
+		if n := renamedValue(ov, nv, v, renamedTo); n != nil {
+			renamedTo[n.Name()] = true
 			c.emit(ruleEnumValueRenamed, ruleAnswers(ruleEnumValueRenamed), subject,
 				fmt.Sprintf("enum value %d was renamed from %s to %s", v.Number(), v.Name(), n.Name()), pos(v), pos(n))
-		default:
-			numberReserved := ne.ReservedRanges().Has(v.Number())
-			nameReserved := ne.ReservedNames().Has(v.Name())
-			if nv.ByNumber(v.Number()) != nil {
-				numberReserved = true // an alias of the same number remains, so it cannot be reused
-			}
-			r := c.retire(deprecated(v), numberReserved, nameReserved, retirementRules{
-				done: ruleEnumValueDeletedAfterDeprecation, notDeprecated: ruleEnumValueDeletedWithoutDeprecation,
-				notReserved: ruleEnumValueDeletedWithoutReservation, neither: ruleEnumValueDeleted,
-			})
-			c.emit(r, ruleAnswers(r), subject,
-				fmt.Sprintf("enum value %s = %d was deleted%s", v.Name(), v.Number(),
-					c.retireNote(r == ruleEnumValueDeletedAfterDeprecation, deprecated(v), numberReserved, nameReserved)),
-				pos(v), nil)
+			continue
 		}
+		// An alias that remains for the number keeps the number from being reused and
+		// the wire unaffected: only the name is gone, which matters to JSON alone.
+		alias := nv.ByNumber(v.Number())
+		if alias != nil && !c.json {
+			continue
+		}
+		numberReserved := alias != nil || ne.ReservedRanges().Has(v.Number())
+		nameReserved := ne.ReservedNames().Has(v.Name())
+		r := c.retire(deprecated(v), numberReserved, nameReserved, retirementRules{
+			done: ruleEnumValueDeletedAfterDeprecation, notDeprecated: ruleEnumValueDeletedWithoutDeprecation,
+			notReserved: ruleEnumValueDeletedWithoutReservation, neither: ruleEnumValueDeleted,
+		})
+		a := ruleAnswers(r)
+		note := c.retireNote(r == ruleEnumValueDeletedAfterDeprecation, deprecated(v), numberReserved, nameReserved)
+		if alias != nil {
+			a.wireB, a.wireF = true, true
+			note += fmt.Sprintf(" (its number remains as %s, so only JSON is affected)", alias.Name())
+		}
+		c.emit(r, a, subject, fmt.Sprintf("enum value %s = %d was deleted%s", v.Name(), v.Number(), note), pos(v), nil)
 	}
 	for i := 0; i < nv.Len(); i++ {
 		v := nv.Get(i)
