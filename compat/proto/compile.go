@@ -39,8 +39,10 @@ type tree struct {
 	inputs []string
 }
 
-// loadTree reads and hashes every .proto file of src. It refuses empty inputs and files
-// that are not UTF-8, which protobuf requires of its source text.
+// loadTree reads and hashes every .proto file of src. It refuses files that are not UTF-8,
+// which protobuf requires of its source text. A directory without .proto files is an empty
+// tree: the baseline of the change that adds a project's first protos, or what is left
+// after one that deletes them all.
 func loadTree(src compat.Source) (*tree, error) {
 	if src.FS == nil {
 		return nil, src.Errorf("", 0, 0, "no input")
@@ -52,9 +54,6 @@ func loadTree(src compat.Source) (*tree, error) {
 		names, err = src.Files(".proto")
 		if err != nil {
 			return nil, err
-		}
-		if len(names) == 0 {
-			return nil, src.Errorf("", 0, 0, "no .proto files in directory")
 		}
 	} else {
 		if !strings.HasSuffix(src.File, ".proto") {
@@ -150,6 +149,10 @@ func invalidUTF8(data []byte) (line, col int) {
 // both sides are left out: every element they declare is unchanged, and a change to a type
 // they reference is reported once, where that type is declared.
 func changedFiles(old, new *tree) (oldChanged, newChanged []string) {
+	if len(old.inputs) == 0 || len(new.inputs) == 0 {
+		// Against an empty side everything was added or deleted.
+		return old.inputs, new.inputs
+	}
 	if !old.src.IsDir() || !new.src.IsDir() {
 		o, n := old.inputs[0], new.inputs[0]
 		if !old.src.IsDir() && !new.src.IsDir() && old.hashes[o] == new.hashes[n] && o == n {

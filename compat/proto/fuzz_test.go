@@ -88,4 +88,20 @@ func TestSourceKinds(t *testing.T) {
 
 	_, err = Compare(context.Background(), old, new, Options{Encodings: []Encoding{"xml"}})
 	assert.Error(t, err, "an unknown encoding must be refused")
+
+	// An empty directory against a single file: the file's services are added, and the
+	// other way round the file is deleted.
+	empty := compat.Source{FS: fstest.MapFS{}, Name: "empty"}
+	svc := compat.Source{FS: fstest.MapFS{"svc.proto": {Data: []byte("syntax = \"proto3\";\npackage p;\nmessage M {}\nservice S { rpc Get(M) returns (M); }\n")}}, File: "svc.proto", Name: "new"}
+	rep, err = Compare(context.Background(), empty, svc, Options{})
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "SERVICE_ADDED", rep.Findings[0].Rule)
+	rep, err = Compare(context.Background(), svc, empty, Options{})
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "FILE_DELETED", rep.Findings[0].Rule)
+	rep, err = Compare(context.Background(), empty, empty, Options{})
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings, "two empty contracts have nothing to compare")
 }
