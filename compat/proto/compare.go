@@ -26,10 +26,10 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 		return nil, err
 	}
 	var oldTree, newTree *tree
-	if oldTree, err = loadTree(old); err != nil {
+	if oldTree, err = loadTree(old, opts.ImportPaths); err != nil {
 		return nil, err
 	}
-	if newTree, err = loadTree(new); err != nil {
+	if newTree, err = loadTree(new, opts.ImportPaths); err != nil {
 		return nil, err
 	}
 	oldChanged, newChanged := changedFiles(oldTree, newTree)
@@ -140,6 +140,13 @@ func (c *comparer) emit(r *compat.Rule, a answers, subject, message string, oldP
 	}
 	if inJSON {
 		f.Backward, f.Forward = f.Backward && a.jsonB, f.Forward && a.jsonF
+	}
+	// Descriptors know files by import name; a finding shows where the file is.
+	if oldPos != nil {
+		oldPos = compat.Pos(c.old.tree.diskPath(oldPos.File), oldPos.Line, oldPos.Column)
+	}
+	if newPos != nil {
+		newPos = compat.Pos(c.new.tree.diskPath(newPos.File), newPos.Line, newPos.Column)
 	}
 	f.Old, f.New = oldPos, newPos
 	if f.Class() != compat.Additive {

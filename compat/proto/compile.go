@@ -29,32 +29,63 @@ import (
 const maxFiles = 200_000
 
 // tree is one side of the comparison after loading: the content and hash of every .proto
-// file, keyed by its path relative to the root.
+// file of the contract, keyed by its name (its path relative to the root that holds it,
+// which is what import statements and the compiler use).
 type tree struct {
-	src    compat.Source
-	files  map[string][]byte
+	src compat.Source
+	lay *layout
+	// files caches the content of every file read, the contract's and the imports'.
+	files map[string][]byte
+	// hashes holds the SHA-256 of every input file.
 	hashes map[string][sha256.Size]byte
-	// inputs are the files that form the contract: every file of a directory source, or the
-	// one file of a single-file source (other files of its directory only satisfy imports).
+	// disk maps a file's name to its path relative to the source's root, for the input
+	// files and for every import resolved so far; names not in it are their own path.
+	disk map[string]string
+	// inputs are the files that form the contract, in lexical order of their names: every
+	// file under the roots of a directory source (excluded directories and include paths
+	// left out), or the one file of a single-file source (other files of its directory
+	// only satisfy imports).
 	inputs []string
 }
 
-// loadTree reads and hashes every .proto file of src. It refuses files that are not UTF-8,
-// which protobuf requires of its source text. A directory without .proto files is an empty
+// loadTree reads and hashes every .proto file of src's contract, laid out by its buf
+// configuration and importPaths (module.go). It refuses files that are not UTF-8, which
+// protobuf requires of its source text. A directory without .proto files is an empty
 // tree: the baseline of the change that adds a project's first protos, or what is left
 // after one that deletes them all.
-func loadTree(src compat.Source) (*tree, error) {
+func loadTree(src compat.Source, importPaths []string) (*tree, error) {
 	if src.FS == nil {
 		return nil, src.Errorf("", 0, 0, "no input")
 	}
-	t := &tree{src: src, files: map[string][]byte{}, hashes: map[string][sha256.Size]byte{}}
+	lay, err := readLayout(src, importPaths)
+	if err != nil {
+		var ce *compat.Error
+		if errors.As(err, &ce) && ce.Pos.File == "" {
+			ce.Pos.File = src.Describe()
+		}
+		return nil, err
+	}
+	t := &tree{src: src, lay: lay, files: map[string][]byte{}, hashes: map[string][sha256.Size]byte{}, disk: map[string]string{}}
 	var names []string
 	if src.IsDir() {
-		var err error
-		names, err = src.Files(".proto")
+		all, err := src.Files(".proto")
 		if err != nil {
 			return nil, err
 		}
+		for _, p := range all {
+			name, own, _ := lay.classify(p)
+			if !own {
+				// Excluded, outside every root, or under an include path: such files are
+				// read only if an import needs them.
+				continue
+			}
+			if prev, dup := t.disk[name]; dup {
+				return nil, src.Errorf(p, 0, 0, "has the same import name %s as %s; a name must be unique across the module's directories", name, prev)
+			}
+			t.disk[name] = p
+			names = append(names, name)
+		}
+		sort.Strings(names)
 	} else {
 		if !strings.HasSuffix(src.File, ".proto") {
 			return nil, src.Errorf(src.File, 0, 0, "not a .proto file")
@@ -96,8 +127,40 @@ func loadTree(src compat.Source) (*tree, error) {
 	return t, nil
 }
 
-// read returns a file's content, loading, checking and hashing it on first use. Imports
-// of a single-file source are loaded this way, on demand.
+// diskPath returns where the file of a name is, relative to the source's root.
+func (t *tree) diskPath(name string) string {
+	if p, ok := t.disk[name]; ok {
+		return p
+	}
+	return name
+}
+
+// errorf returns an error positioned in the file of a name.
+func (t *tree) errorf(name string, line, col int, format string, args ...any) error {
+	return t.src.Errorf(t.diskPath(name), line, col, format, args...)
+}
+
+// resolve finds the file an import names: an input file, or the first of the roots and
+// include paths that holds it. It remembers where the file was found.
+func (t *tree) resolve(name string) (string, bool) {
+	if p, ok := t.disk[name]; ok {
+		return p, true
+	}
+	for _, dir := range t.lay.dirs() {
+		p := path.Join(dir, name)
+		if _, _, reachable := t.lay.classify(p); !reachable {
+			continue
+		}
+		if info, err := fs.Stat(t.src.FS, p); err == nil && !info.IsDir() {
+			t.disk[name] = p
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// read returns a file's content, loading and checking it on first use. Imports are loaded
+// this way, on demand; the caller has resolved the name.
 func (t *tree) read(name string) ([]byte, error) {
 	if data, ok := t.files[name]; ok {
 		return data, nil
@@ -107,20 +170,19 @@ func (t *tree) read(name string) ([]byte, error) {
 		return nil, err
 	}
 	t.files[name] = data
-	t.hashes[name] = sha256.Sum256(data)
 	return data, nil
 }
 
-// load reads one file and checks that it is UTF-8. It touches no shared state, so files
+// load reads one file and checks that it is UTF-8. It only reads shared state, so files
 // can be loaded concurrently.
 func (t *tree) load(name string) ([]byte, error) {
-	data, err := t.src.ReadFile(name)
+	data, err := t.src.ReadFile(t.diskPath(name))
 	if err != nil {
 		return nil, err
 	}
 	if !utf8.Valid(data) {
 		line, col := invalidUTF8(data)
-		return nil, t.src.Errorf(name, line, col, "file is not valid UTF-8")
+		return nil, t.errorf(name, line, col, "file is not valid UTF-8")
 	}
 	return data, nil
 }
@@ -278,9 +340,12 @@ func compileSide(ctx context.Context, t *tree, changed []string, all bool) (*sid
 				if seen[dep] {
 					continue
 				}
-				if _, err := fs.Stat(t.src.FS, dep); err != nil {
-					// Not in the tree: a standard import or a missing file, which the
-					// compiler reports at the import statement.
+				if _, ok := t.resolve(dep); !ok {
+					if !strings.HasPrefix(dep, "google/protobuf/") {
+						errs.add(reporter.Errorf(posSpan{at}, "import %q not found in %s; %s", dep, t.searched(), importHint))
+					}
+					// A well-known import the compiler supplies, or a missing one that
+					// it reports at the import statement.
 					continue
 				}
 				seen[dep] = true
@@ -289,12 +354,12 @@ func compileSide(ctx context.Context, t *tree, changed []string, all bool) (*sid
 		}
 		level = next
 	}
-	if err := errs.first(t.src); err != nil {
+	if err := errs.first(t); err != nil {
 		return nil, err
 	}
 	if err := findCycle(order, graph); err != nil {
 		errs.add(err)
-		return nil, errs.first(t.src)
+		return nil, errs.first(t)
 	}
 
 	compiler := protocompile.Compiler{
@@ -314,7 +379,7 @@ func compileSide(ctx context.Context, t *tree, changed []string, all bool) (*sid
 		SourceInfoMode: protocompile.SourceInfoStandard,
 	}
 	files, err := compiler.Compile(ctx, roots...)
-	if e := errs.first(t.src); e != nil {
+	if e := errs.first(t); e != nil {
 		return nil, e
 	}
 	if err != nil {
@@ -324,9 +389,9 @@ func compileSide(ctx context.Context, t *tree, changed []string, all bool) (*sid
 		var ewp reporter.ErrorWithPos
 		if errors.As(err, &ewp) {
 			errs.add(ewp)
-			return nil, errs.first(t.src)
+			return nil, errs.first(t)
 		}
-		return nil, t.src.Errorf("", 0, 0, "%v", err)
+		return nil, t.errorf("", 0, 0, "%v", err)
 	}
 	s.files = files
 	var visit func(f protoreflect.FileDescriptor)
@@ -345,6 +410,22 @@ func compileSide(ctx context.Context, t *tree, changed []string, all bool) (*sid
 		visit(f)
 	}
 	return s, nil
+}
+
+// importHint tells a user whose import is not found how to make it resolve.
+const importHint = "pass -I DIR (--proto-path) for the directory that holds it, or list it in buf.yaml"
+
+// searched names the directories an import was looked for in, for messages.
+func (t *tree) searched() string {
+	where := t.src.Name
+	if where == "" {
+		where = "."
+	}
+	dirs := t.lay.dirs()
+	if len(dirs) == 1 && dirs[0] == "." {
+		return where
+	}
+	return where + " (searched " + strings.Join(dirs, ", ") + ")"
 }
 
 // checkImportPath refuses import paths that would leave the input root.
@@ -392,7 +473,7 @@ func (l *errorList) count() int {
 	return len(l.errs)
 }
 
-func (l *errorList) first(src compat.Source) error {
+func (l *errorList) first(t *tree) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.errs) == 0 {
@@ -413,7 +494,7 @@ func (l *errorList) first(src compat.Source) error {
 	})
 	e := l.errs[0]
 	pos := e.GetPosition()
-	return src.Errorf(pos.Filename, pos.Line, pos.Col, "%s", e.Unwrap().Error())
+	return t.errorf(pos.Filename, pos.Line, pos.Col, "%s", e.Unwrap().Error())
 }
 
 // importRef is one import statement: the imported path and where it is written.

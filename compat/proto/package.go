@@ -73,7 +73,7 @@ func (c *comparer) compareFiles() {
 				subject = of.Package()
 			}
 			c.emit(rulePackageChanged, ruleAnswers(rulePackageChanged), string(subject),
-				"package of "+nf.Path()+" changed from "+pkgName(of.Package())+" to "+pkgName(nf.Package()),
+				"package of "+c.new.tree.diskPath(nf.Path())+" changed from "+pkgName(of.Package())+" to "+pkgName(nf.Package()),
 				posPath(of, protoreflect.SourcePath{2}), posPath(nf, protoreflect.SourcePath{2}))
 		}
 	}
@@ -112,13 +112,13 @@ func (c *comparer) fileDeleted(of protoreflect.FileDescriptor) {
 		c.reported[n] = true
 	}
 	sort.Strings(gone)
-	subject := of.Path()
+	subject := c.old.tree.diskPath(of.Path())
 	verb := " exist"
 	if len(gone) == 1 {
 		verb = " exists"
 	}
 	c.emit(ruleFileDeleted, ruleAnswers(ruleFileDeleted), subject,
-		"file "+of.Path()+" was deleted and "+strings.Join(gone, ", ")+verb+" nowhere else",
+		"file "+subject+" was deleted and "+strings.Join(gone, ", ")+verb+" nowhere else",
 		compat.Pos(of.Path(), 1, 1), nil)
 }
 
