@@ -32,9 +32,15 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	if newTree, err = loadTree(new, opts.ImportPaths); err != nil {
 		return nil, err
 	}
+	// Inline ignores are read from NEW before compiling; their errors come after any
+	// compile error of OLD, so that the first error reported does not depend on them.
+	dirs, dirErr := readDirectives(newTree)
 	oldChanged, newChanged := changedFiles(oldTree, newTree)
 	if len(oldChanged) == 0 && len(newChanged) == 0 && !opts.FullCheck {
-		return compat.NewReport(nil), nil
+		if dirErr != nil {
+			return nil, dirErr
+		}
+		return report(nil, dirs), nil
 	}
 	// Both sides compile at once; an error of OLD is reported before one of NEW so that
 	// the result does not depend on which finished first.
@@ -57,8 +63,21 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	if newErr != nil {
 		return nil, newErr
 	}
+	if dirErr != nil {
+		return nil, dirErr
+	}
 	c.run()
-	return compat.NewReport(c.findings), nil
+	return report(c.findings, dirs), nil
+}
+
+// report applies the inline ignores to the findings and returns them in canonical order,
+// with the ignores that matched nothing.
+func report(findings []compat.Finding, dirs []*directive) *compat.Report {
+	unused := applyDirectives(findings, dirs)
+	r := compat.NewReport(findings)
+	r.Unused = unused
+	r.Sort()
+	return r
 }
 
 // recoverInto turns a panic of a compiling goroutine (the compiler has crashed on some
