@@ -112,6 +112,8 @@ type comparer struct {
 	reported map[protoreflect.FullName]bool
 	// types memoizes the answers of replacing a type by another (structure.go).
 	types *typeAnswers
+	// addedShapes indexes NEW's added messages by shape, for hasTwin; built on first use.
+	addedShapes shapeIndex
 }
 
 func newComparer(opts Options) (*comparer, error) {

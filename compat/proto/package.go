@@ -124,15 +124,19 @@ func (c *comparer) fileDeleted(of protoreflect.FileDescriptor) {
 
 // hasTwin reports whether a message that vanished by name has an added message of the
 // same shape somewhere in NEW, which compareMessages reports as a rename or move rather
-// than as part of a deleted file.
+// than as part of a deleted file. The added messages are indexed by shape once.
 func (c *comparer) hasTwin(om protoreflect.MessageDescriptor) bool {
-	for _, name := range sortedNames(c.newIndex.messages) {
-		if _, existed := c.oldIndex.messages[name]; existed {
-			continue
+	if c.addedShapes == nil {
+		var added []protoreflect.MessageDescriptor
+		for _, name := range sortedNames(c.newIndex.messages) {
+			if _, existed := c.oldIndex.messages[name]; !existed {
+				added = append(added, c.newIndex.messages[name])
+			}
 		}
-		nm := c.newIndex.messages[name]
-		if om.Fields().Len() > 0 && !om.IsMapEntry() && !nm.IsMapEntry() &&
-			c.shapes.messages(dimWire, om, nm) && c.shapes.messages(dimJSON, om, nm) {
+		c.addedShapes = newShapeIndex(added)
+	}
+	for _, nm := range c.addedShapes.candidates(om) {
+		if c.shapes.messages(dimWire, om, nm) && c.shapes.messages(dimJSON, om, nm) {
 			return true
 		}
 	}
