@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -42,27 +41,14 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 		}
 		return report(nil, dirs), nil
 	}
-	// Both sides compile at once; an error of OLD is reported before one of NEW so that
-	// the result does not depend on which finished first.
-	var oldErr, newErr error
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		defer recoverInto(&oldErr)
-		c.old, oldErr = compileSide(gctx, oldTree, oldChanged, opts.FullCheck)
-		return nil
-	})
-	g.Go(func() error {
-		defer recoverInto(&newErr)
-		c.new, newErr = compileSide(gctx, newTree, newChanged, opts.FullCheck)
-		return nil
-	})
-	_ = g.Wait()
-	if oldErr != nil {
-		return nil, oldErr
+	oldRoots, newRoots := oldChanged, newChanged
+	if opts.FullCheck {
+		oldRoots, newRoots = oldTree.inputs, newTree.inputs
 	}
-	if newErr != nil {
-		return nil, newErr
+	if c.old, c.new, err = compileBoth(ctx, oldTree, newTree, oldRoots, newRoots); err != nil {
+		return nil, err
 	}
+	c.old.changed, c.new.changed = oldChanged, newChanged
 	if dirErr != nil {
 		return nil, dirErr
 	}

@@ -74,16 +74,11 @@ func before(a, b compat.Position) bool {
 }
 
 // readDirectives finds the inline ignores of a tree's input files. Only files whose bytes
-// hold the directive word are parsed; a file that does not parse is left to the compiler,
+// held the directive word when the tree was loaded are read again and parsed; a file that does not parse is left to the compiler,
 // which reports its errors when the file matters. A directive that names no known protobuf
 // rule, has no reason, or is not attached to a declaration is an error at its position.
 func readDirectives(t *tree) ([]*directive, error) {
-	var names []string
-	for _, name := range t.inputs {
-		if bytes.Contains(t.files[name], directiveWord) {
-			names = append(names, name)
-		}
-	}
+	names := t.directives
 	if len(names) == 0 {
 		return nil, nil
 	}
@@ -113,7 +108,11 @@ func readDirectives(t *tree) ([]*directive, error) {
 func fileDirectives(t *tree, name string) ([]*directive, error) {
 	rep := reporter.NewReporter(func(reporter.ErrorWithPos) error { return nil }, nil)
 	handler := reporter.NewHandler(rep)
-	file, _ := parser.Parse(name, bytes.NewReader(t.files[name]), handler)
+	data, err := t.load(name)
+	if err != nil {
+		return nil, err
+	}
+	file, _ := parser.Parse(name, bytes.NewReader(data), handler)
 	if file == nil || handler.Error() != nil {
 		return nil, nil
 	}
