@@ -53,6 +53,9 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 		return nil, dirErr
 	}
 	c.run()
+	if err := c.resolvePositions(); err != nil {
+		return nil, err
+	}
 	return report(c.findings, dirs), nil
 }
 
@@ -100,10 +103,15 @@ type comparer struct {
 	types *typeAnswers
 	// addedShapes indexes NEW's added messages by shape, for hasTwin; built on first use.
 	addedShapes shapeIndex
+	// lazy holds the positions handed out during the comparison, resolved at its end
+	// (position.go); dry is set while a type replacement is judged, whose findings are
+	// folded into answers and never shown.
+	lazy map[*compat.Position]posRef
+	dry  bool
 }
 
 func newComparer(opts Options) (*comparer, error) {
-	c := &comparer{opts: opts, shapes: newShapes(), reported: map[protoreflect.FullName]bool{},
+	c := &comparer{opts: opts, shapes: newShapes(), reported: map[protoreflect.FullName]bool{}, lazy: map[*compat.Position]posRef{},
 		pkgRename: map[protoreflect.FullName]protoreflect.FullName{}}
 	if len(opts.Encodings) == 0 {
 		c.wire, c.json = true, true
@@ -148,13 +156,7 @@ func (c *comparer) emit(r *compat.Rule, a answers, subject, message string, oldP
 	if inJSON {
 		f.Backward, f.Forward = f.Backward && a.jsonB, f.Forward && a.jsonF
 	}
-	// Descriptors know files by import name; a finding shows where the file is.
-	if oldPos != nil {
-		oldPos = compat.Pos(c.old.tree.diskPath(oldPos.File), oldPos.Line, oldPos.Column)
-	}
-	if newPos != nil {
-		newPos = compat.Pos(c.new.tree.diskPath(newPos.File), newPos.Line, newPos.Column)
-	}
+	// Positions are resolved when the comparison is done (position.go).
 	f.Old, f.New = oldPos, newPos
 	if f.Class() != compat.Additive {
 		f.Advice = adviceFor(r, f.Class())
@@ -173,40 +175,6 @@ func (c *comparer) additionAnswers(r *compat.Rule) answers {
 		a.jsonF = false
 	}
 	return a
-}
-
-// pos locates a descriptor's declaration in its file, 1-based.
-func pos(d protoreflect.Descriptor) *compat.Position {
-	if d == nil {
-		return nil
-	}
-	file := d.ParentFile()
-	if file == nil {
-		return nil
-	}
-	loc := file.SourceLocations().ByDescriptor(d)
-	if loc.Path == nil && loc.StartLine == 0 && loc.StartColumn == 0 {
-		// Map entry messages and their fields are synthesized: show the map field.
-		if field := mapFieldOf(d); field != nil {
-			return pos(field)
-		}
-		return compat.Pos(file.Path(), 0, 0)
-	}
-	return compat.Pos(file.Path(), loc.StartLine+1, loc.StartColumn+1)
-}
-
-// posPath locates the element at a source path inside a file.
-func posPath(file protoreflect.FileDescriptor, path protoreflect.SourcePath) *compat.Position {
-	loc := file.SourceLocations().ByPath(path)
-	if loc.Path == nil {
-		return compat.Pos(file.Path(), 0, 0)
-	}
-	return compat.Pos(file.Path(), loc.StartLine+1, loc.StartColumn+1)
-}
-
-// descPath returns the source path of a descriptor, for addressing its parts.
-func descPath(d protoreflect.Descriptor) protoreflect.SourcePath {
-	return d.ParentFile().SourceLocations().ByDescriptor(d).Path
 }
 
 // index holds the elements declared in one side's changed files, by full name.

@@ -436,8 +436,7 @@ func sharedFiles(old, new *closure) []string {
 	return out
 }
 
-// compileShared compiles the shared files once, without source info: no finding is
-// positioned in them, since they did not change. An error in them is an error of OLD.
+// compileShared compiles the shared files once. An error in them is an error of OLD.
 func compileShared(ctx context.Context, old *closure, names []string) (map[string]linker.File, error) {
 	out := map[string]linker.File{}
 	if len(names) == 0 {
@@ -450,7 +449,7 @@ func compileShared(ctx context.Context, old *closure, names []string) (map[strin
 		pending[name], pf.res = pf.res, nil
 	}
 	var mu sync.Mutex
-	files, err := compileFiles(ctx, old.tree, names, protocompile.SourceInfoNone, func(name string) (protocompile.SearchResult, bool) {
+	files, err := compileFiles(ctx, old.tree, names, func(name string) (protocompile.SearchResult, bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		res, ok := pending[name]
@@ -466,8 +465,7 @@ func compileShared(ctx context.Context, old *closure, names []string) (map[strin
 	return out, nil
 }
 
-// compileSide compiles and links a side's closure with source info, the shared files
-// taken as they are. Files the other side also parsed but that are not shared (reparse:
+// compileSide compiles and links a side's closure, the shared files taken as they are. Files the other side also parsed but that are not shared (reparse:
 // their bytes are the same, but an import differs) are parsed again here, since linking
 // changes a parse result and each compilation needs its own.
 //
@@ -488,7 +486,7 @@ func compileSide(ctx context.Context, cl *closure, pending map[string]parser.Res
 		pending[name] = again.res
 	}
 	var mu sync.Mutex
-	files, err := compileFiles(ctx, cl.tree, cl.roots, protocompile.SourceInfoStandard, func(name string) (protocompile.SearchResult, bool) {
+	files, err := compileFiles(ctx, cl.tree, cl.roots, func(name string) (protocompile.SearchResult, bool) {
 		if f := shared[name]; f != nil {
 			return protocompile.SearchResult{Desc: f}, true
 		}
@@ -544,8 +542,8 @@ func pendingResults(cl, other *closure, shared map[string]linker.File) (map[stri
 }
 
 // compileFiles runs the compiler over roots, resolving files with find (and the standard
-// imports), and returns the first error by position.
-func compileFiles(ctx context.Context, t *tree, roots []string, mode protocompile.SourceInfoMode, find func(string) (protocompile.SearchResult, bool)) (linker.Files, error) {
+// imports), and returns the first error by position. Nothing gets source info.
+func compileFiles(ctx context.Context, t *tree, roots []string, find func(string) (protocompile.SearchResult, bool)) (linker.Files, error) {
 	var errs errorList
 	rep := reporter.NewReporter(func(err reporter.ErrorWithPos) error {
 		errs.add(err)
@@ -558,8 +556,10 @@ func compileFiles(ctx context.Context, t *tree, roots []string, mode protocompil
 			}
 			return protocompile.SearchResult{}, fs.ErrNotExist
 		})),
-		Reporter:       rep,
-		SourceInfoMode: mode,
+		Reporter: rep,
+		// No source info: positions are resolved from the few files that hold a
+		// finding once the comparison is done (position.go).
+		SourceInfoMode: protocompile.SourceInfoNone,
 	}
 	files, err := compiler.Compile(ctx, roots...)
 	if e := errs.first(t); e != nil {

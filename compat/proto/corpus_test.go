@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -84,3 +85,100 @@ func BenchmarkCorpusGoogleapis(b *testing.B) { benchCorpus(b, "googleapis-1month
 
 // BenchmarkCorpusEnvoy compares envoy's data-plane API one year apart, with its buf.yaml.
 func BenchmarkCorpusEnvoy(b *testing.B) { benchCorpus(b, "envoy-api-2025") }
+
+// scaledTree writes to dir a copy of the corpus tree src in which changed of its .proto
+// files (spread evenly over the sorted list; all of them when changed < 0) gained a message,
+// so that the cost can be measured against the size of a change. The messages are new
+// types nothing uses, so the report stays empty.
+func scaledTree(tb testing.TB, src, dir string, changed int) {
+	tb.Helper()
+	var files []string
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Ext(p) == ".proto" {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	touch := map[int]bool{}
+	switch {
+	case changed < 0 || changed >= len(files):
+		for i := range files {
+			touch[i] = true
+		}
+	case changed > 0:
+		for k := 0; k < changed; k++ {
+			touch[k*len(files)/changed] = true
+		}
+	}
+	for i, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if touch[i] {
+			data = append(data, fmt.Sprintf("\nmessage CompatcheckScaleProbe%d {\n  string note = 1;\n}\n", i)...)
+		}
+		rel, _ := filepath.Rel(src, p)
+		out := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(out, data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// scaleSizes are the change sizes of the scaling benchmark: how many files changed.
+var scaleSizes = []struct {
+	name    string
+	changed int
+}{{"1", 1}, {"10", 10}, {"100", 100}, {"all", -1}}
+
+// BenchmarkCorpusGoogleapisScaling compares googleapis' OLD tree with copies of itself in
+// which 1, 10, 100 and all files changed, written to a temporary directory.
+func BenchmarkCorpusGoogleapisScaling(b *testing.B) {
+	dir := corpusDir(b, "googleapis-1month")
+	old, err := compat.OpenPath(filepath.Join(dir, "old"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, size := range scaleSizes {
+		b.Run("changed="+size.name, func(b *testing.B) {
+			tmp := b.TempDir()
+			scaledTree(b, filepath.Join(dir, "old"), tmp, size.changed)
+			new, err := compat.OpenPath(tmp)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				rep, err := Compare(context.Background(), old, new, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(rep.Findings) != 0 {
+					b.Fatalf("an unused added message was reported: %v", rep.Findings[0])
+				}
+			}
+		})
+	}
+}
+
+// TestWriteGoogleapisScaled writes the scaling benchmark's NEW trees to
+// $COMPATCHECK_SCALE_DIR/changed-{1,10,100,all}, so that the command can be timed on them
+// (docs/performance.md). It does nothing unless the variable is set.
+func TestWriteGoogleapisScaled(t *testing.T) {
+	out := os.Getenv("COMPATCHECK_SCALE_DIR")
+	if out == "" {
+		t.Skip("set COMPATCHECK_SCALE_DIR to write the trees")
+	}
+	dir := corpusDir(t, "googleapis-1month")
+	for _, size := range scaleSizes {
+		scaledTree(t, filepath.Join(dir, "old"), filepath.Join(out, "changed-"+size.name), size.changed)
+	}
+}

@@ -172,7 +172,7 @@ func (c *comparer) compareEnums() {
 		if !ok {
 			if !c.parentVanished(oe) && !c.reported[name] {
 				c.emit(ruleEnumDeleted, ruleAnswers(ruleEnumDeleted), string(name),
-					"enum "+string(name)+" was deleted", pos(oe), nil)
+					"enum "+string(name)+" was deleted", c.pos(oe), nil)
 			}
 			continue
 		}
@@ -201,7 +201,7 @@ func (c *comparer) compareEnum(oe, ne protoreflect.EnumDescriptor) {
 		if ne.IsClosed() {
 			r, msg = ruleEnumClosed, "enum %s changed from open to closed"
 		}
-		c.emit(r, ruleAnswers(r), string(ne.FullName()), fmt.Sprintf(msg, ne.Name()), pos(oe), pos(ne))
+		c.emit(r, ruleAnswers(r), string(ne.FullName()), fmt.Sprintf(msg, ne.Name()), c.pos(oe), c.pos(ne))
 	}
 	ov, nv := oe.Values(), ne.Values()
 	renamedTo := map[protoreflect.Name]bool{}
@@ -214,13 +214,13 @@ func (c *comparer) compareEnum(oe, ne protoreflect.EnumDescriptor) {
 		}
 		if same != nil {
 			c.emit(ruleEnumValueNumberChanged, ruleAnswers(ruleEnumValueNumberChanged), subject,
-				fmt.Sprintf("enum value %s changed number from %d to %d", v.Name(), v.Number(), same.Number()), pos(v), pos(same))
+				fmt.Sprintf("enum value %s changed number from %d to %d", v.Name(), v.Number(), same.Number()), c.pos(v), c.pos(same))
 			continue
 		}
 		if n := renamedValue(ov, nv, v, renamedTo); n != nil {
 			renamedTo[n.Name()] = true
 			c.emit(ruleEnumValueRenamed, ruleAnswers(ruleEnumValueRenamed), subject,
-				fmt.Sprintf("enum value %d was renamed from %s to %s", v.Number(), v.Name(), n.Name()), pos(v), pos(n))
+				fmt.Sprintf("enum value %d was renamed from %s to %s", v.Number(), v.Name(), n.Name()), c.pos(v), c.pos(n))
 			continue
 		}
 		// An alias that remains for the number keeps the number from being reused and
@@ -241,7 +241,7 @@ func (c *comparer) compareEnum(oe, ne protoreflect.EnumDescriptor) {
 			a.wireB, a.wireF = true, true
 			note += fmt.Sprintf(" (its number remains as %s, so only JSON is affected)", alias.Name())
 		}
-		c.emit(r, a, subject, fmt.Sprintf("enum value %s = %d was deleted%s", v.Name(), v.Number(), note), pos(v), nil)
+		c.emit(r, a, subject, fmt.Sprintf("enum value %s = %d was deleted%s", v.Name(), v.Number(), note), c.pos(v), nil)
 	}
 	for i := 0; i < nv.Len(); i++ {
 		v := nv.Get(i)
@@ -253,7 +253,7 @@ func (c *comparer) compareEnum(oe, ne protoreflect.EnumDescriptor) {
 			note = "; old readers of this closed enum keep it as an unknown field"
 		}
 		c.emit(ruleEnumValueAdded, c.additionAnswers(ruleEnumValueAdded), string(ne.FullName())+"."+string(v.Name()),
-			fmt.Sprintf("enum value %s = %d was added%s", v.Name(), v.Number(), note), nil, pos(v))
+			fmt.Sprintf("enum value %s = %d was added%s", v.Name(), v.Number(), note), nil, c.pos(v))
 	}
 	c.compareEnumReserved(oe, ne)
 }

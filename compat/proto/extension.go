@@ -135,7 +135,7 @@ func (c *comparer) compareExtensions() {
 				matched[twin.FullName()] = true
 				c.emit(ruleExtensionRenamed, ruleAnswers(ruleExtensionRenamed), string(name),
 					fmt.Sprintf("extension %s (number %d of %s) was renamed to %s", name, ox.Number(),
-						ox.ContainingMessage().FullName(), twin.FullName()), pos(ox), pos(twin))
+						ox.ContainingMessage().FullName(), twin.FullName()), c.pos(ox), c.pos(twin))
 				c.compareFieldShape(ox, twin)
 				continue
 			}
@@ -147,13 +147,13 @@ func (c *comparer) compareExtensions() {
 			if deprecated(ox) {
 				r, msg = ruleExtensionDeletedAfterDeprecation, "deprecated extension %s (number %d of %s) was deleted"
 			}
-			c.emit(r, ruleAnswers(r), string(name), fmt.Sprintf(msg, name, ox.Number(), ox.ContainingMessage().FullName()), pos(ox), nil)
+			c.emit(r, ruleAnswers(r), string(name), fmt.Sprintf(msg, name, ox.Number(), ox.ContainingMessage().FullName()), c.pos(ox), nil)
 			continue
 		}
 		if ox.Number() != nx.Number() || ox.ContainingMessage().FullName() != nx.ContainingMessage().FullName() {
 			c.emit(ruleExtensionNumberChanged, ruleAnswers(ruleExtensionNumberChanged), string(nx.FullName()),
 				fmt.Sprintf("extension %s moved from number %d of %s to number %d of %s", nx.Name(),
-					ox.Number(), ox.ContainingMessage().FullName(), nx.Number(), nx.ContainingMessage().FullName()), pos(ox), pos(nx))
+					ox.Number(), ox.ContainingMessage().FullName(), nx.Number(), nx.ContainingMessage().FullName()), c.pos(ox), c.pos(nx))
 		}
 		c.compareFieldShape(ox, nx)
 	}
@@ -162,7 +162,7 @@ func (c *comparer) compareExtensions() {
 			continue
 		}
 		c.emit(ruleExtensionAdded, c.additionAnswers(ruleExtensionAdded), string(nx.FullName()),
-			fmt.Sprintf("extension %s = %d of %s was added", nx.FullName(), nx.Number(), nx.ContainingMessage().FullName()), nil, pos(nx))
+			fmt.Sprintf("extension %s = %d of %s was added", nx.FullName(), nx.Number(), nx.ContainingMessage().FullName()), nil, c.pos(nx))
 	}
 }
 
@@ -190,10 +190,10 @@ func (c *comparer) extensionTwin(ox protoreflect.ExtensionDescriptor, added []pr
 // accepts.
 func (c *comparer) compareExtensionRanges(om, nm protoreflect.MessageDescriptor) {
 	oldR, newR := fieldIntervals(om.ExtensionRanges()), fieldIntervals(nm.ExtensionRanges())
-	base := descPath(om)
+	base := sourcePath(om)
 	for i, r := range oldR {
 		for _, gap := range uncovered(r, append([]interval(nil), newR...)) {
-			p := posPath(om.ParentFile(), append(append(protoreflect.SourcePath{}, base...), messageExtRangeTag, int32(i)))
+			p := c.posPath(om.ParentFile(), append(append(protoreflect.SourcePath{}, base...), messageExtRangeTag, int32(i)))
 			c.emit(ruleExtensionRangeRemoved, ruleAnswers(ruleExtensionRangeRemoved), string(nm.FullName()),
 				fmt.Sprintf("extension numbers %s of %s are no longer an extension range", gap, nm.Name()), p, nil)
 		}

@@ -415,7 +415,7 @@ func (c *comparer) compareFields(om, nm protoreflect.MessageDescriptor) {
 		if nf := nfs.ByName(of.Name()); nf != nil && ofs.ByNumber(nf.Number()) == nil {
 			matched[nf.Number()] = true
 			c.emit(ruleFieldNumberChanged, ruleAnswers(ruleFieldNumberChanged), string(nf.FullName()),
-				fmt.Sprintf("field %s changed number from %d to %d", of.Name(), of.Number(), nf.Number()), pos(of), pos(nf))
+				fmt.Sprintf("field %s changed number from %d to %d", of.Name(), of.Number(), nf.Number()), c.pos(of), c.pos(nf))
 			c.compareField(of, nf, false)
 			continue
 		}
@@ -448,7 +448,7 @@ func (c *comparer) compareJSONConflicts(om, nm protoreflect.MessageDescriptor) {
 		}
 		c.emit(ruleFieldJSONNameConflict, ruleAnswers(ruleFieldJSONNameConflict), string(later.FullName()),
 			fmt.Sprintf("field %s has the JSON name %s, which field %s also has", later.Name(), later.JSONName(), first.Name()),
-			pos(om.Fields().ByNumber(later.Number())), pos(later))
+			c.pos(om.Fields().ByNumber(later.Number())), c.pos(later))
 	}
 }
 
@@ -516,7 +516,7 @@ func (c *comparer) fieldDeleted(of protoreflect.FieldDescriptor, nm protoreflect
 	}
 	c.emit(r, ruleAnswers(r), string(of.FullName()),
 		fmt.Sprintf("field %s (number %d) was deleted%s", of.Name(), of.Number(), note),
-		pos(of), nil)
+		c.pos(of), nil)
 }
 
 // fieldAdded reports a new field: required, joining an existing oneof, or plain.
@@ -525,13 +525,13 @@ func (c *comparer) fieldAdded(om protoreflect.MessageDescriptor, nf protoreflect
 	switch {
 	case nf.Cardinality() == protoreflect.Required:
 		c.emit(ruleFieldRequiredAdded, ruleAnswers(ruleFieldRequiredAdded), subject,
-			fmt.Sprintf("required field %s = %d was added", nf.Name(), nf.Number()), nil, pos(nf))
+			fmt.Sprintf("required field %s = %d was added", nf.Name(), nf.Number()), nil, c.pos(nf))
 	case realOneof(nf) != nil && om.Oneofs().ByName(realOneof(nf).Name()) != nil:
 		c.emit(ruleFieldAddedToOneof, c.additionAnswers(ruleFieldAddedToOneof), subject,
-			fmt.Sprintf("field %s = %d was added to oneof %s", nf.Name(), nf.Number(), realOneof(nf).Name()), nil, pos(nf))
+			fmt.Sprintf("field %s = %d was added to oneof %s", nf.Name(), nf.Number(), realOneof(nf).Name()), nil, c.pos(nf))
 	default:
 		c.emit(ruleFieldAdded, c.additionAnswers(ruleFieldAdded), subject,
-			fmt.Sprintf("field %s = %d was added", nf.Name(), nf.Number()), nil, pos(nf))
+			fmt.Sprintf("field %s = %d was added", nf.Name(), nf.Number()), nil, c.pos(nf))
 	}
 }
 
@@ -552,11 +552,11 @@ func (c *comparer) compareField(of, nf protoreflect.FieldDescriptor, sameNumber 
 		if of.JSONName() != nf.JSONName() {
 			c.emit(ruleFieldRenamed, ruleAnswers(ruleFieldRenamed), string(of.FullName()),
 				fmt.Sprintf("field %d was renamed from %s to %s, changing its JSON name from %s to %s", of.Number(), of.Name(), nf.Name(), of.JSONName(), nf.JSONName()),
-				pos(of), pos(nf))
+				c.pos(of), c.pos(nf))
 		}
 	} else if of.JSONName() != nf.JSONName() {
 		c.emit(ruleFieldJSONNameChanged, ruleAnswers(ruleFieldJSONNameChanged), subject,
-			fmt.Sprintf("field %s changed its JSON name from %s to %s", nf.Name(), of.JSONName(), nf.JSONName()), pos(of), pos(nf))
+			fmt.Sprintf("field %s changed its JSON name from %s to %s", nf.Name(), of.JSONName(), nf.JSONName()), c.pos(of), c.pos(nf))
 	}
 	c.compareFieldShape(of, nf)
 	c.compareOneof(of, nf)
@@ -566,7 +566,7 @@ func (c *comparer) compareField(of, nf protoreflect.FieldDescriptor, sameNumber 
 // presence, packing and default. Extensions share it.
 func (c *comparer) compareFieldShape(of, nf protoreflect.FieldDescriptor) {
 	subject := string(nf.FullName())
-	op, np := pos(of), pos(nf)
+	op, np := c.pos(of), c.pos(nf)
 	c.compareFieldType(of, nf, subject, op, np)
 
 	oRep, nRep := of.Cardinality() == protoreflect.Repeated, nf.Cardinality() == protoreflect.Repeated
@@ -755,17 +755,17 @@ func (c *comparer) compareOneof(of, nf protoreflect.FieldDescriptor) {
 		if bOK {
 			note = "; no field it could be set together with before shares the oneof, so only its presence tracking changed"
 		}
-		c.emit(ruleFieldMovedIntoOneof, a, subject, fmt.Sprintf("field %s moved into oneof %s%s", nf.Name(), no.Name(), note), pos(of), pos(nf))
+		c.emit(ruleFieldMovedIntoOneof, a, subject, fmt.Sprintf("field %s moved into oneof %s%s", nf.Name(), no.Name(), note), c.pos(of), c.pos(nf))
 	case no == nil:
 		note := ""
 		if fOK {
 			note = "; none of its former siblings remains, so only its presence tracking changed"
 		}
-		c.emit(ruleFieldMovedOutOfOneof, a, subject, fmt.Sprintf("field %s moved out of oneof %s%s", nf.Name(), oo.Name(), note), pos(of), pos(nf))
+		c.emit(ruleFieldMovedOutOfOneof, a, subject, fmt.Sprintf("field %s moved out of oneof %s%s", nf.Name(), oo.Name(), note), c.pos(of), c.pos(nf))
 	case bOK && fOK:
 		// The oneof was renamed with the same members: neither encoding names oneofs.
 	default:
-		c.emit(ruleFieldMovedBetweenOneofs, a, subject, fmt.Sprintf("field %s moved from oneof %s to oneof %s", nf.Name(), oo.Name(), no.Name()), pos(of), pos(nf))
+		c.emit(ruleFieldMovedBetweenOneofs, a, subject, fmt.Sprintf("field %s moved from oneof %s to oneof %s", nf.Name(), oo.Name(), no.Name()), c.pos(of), c.pos(nf))
 	}
 }
 

@@ -108,16 +108,16 @@ func (c *comparer) compareMessages() {
 		switch {
 		case twin != nil && twin.Parent().FullName() == om.Parent().FullName():
 			c.emit(ruleMessageRenamed, ruleAnswers(ruleMessageRenamed), string(om.FullName()),
-				"message "+string(om.FullName())+" was renamed to "+string(twin.FullName()), pos(om), pos(twin))
+				"message "+string(om.FullName())+" was renamed to "+string(twin.FullName()), c.pos(om), c.pos(twin))
 		case twin != nil:
 			c.emit(ruleMessageMoved, ruleAnswers(ruleMessageMoved), string(om.FullName()),
-				"message "+string(om.FullName())+" was moved to "+string(twin.FullName()), pos(om), pos(twin))
+				"message "+string(om.FullName())+" was moved to "+string(twin.FullName()), c.pos(om), c.pos(twin))
 		case deprecated(om):
 			c.emit(ruleMessageDeletedAfterDeprecation, ruleAnswers(ruleMessageDeletedAfterDeprecation), string(om.FullName()),
-				"deprecated message "+string(om.FullName())+" was deleted", pos(om), nil)
+				"deprecated message "+string(om.FullName())+" was deleted", c.pos(om), nil)
 		default:
 			c.emit(ruleMessageDeleted, ruleAnswers(ruleMessageDeleted), string(om.FullName()),
-				"message "+string(om.FullName())+" was deleted", pos(om), nil)
+				"message "+string(om.FullName())+" was deleted", c.pos(om), nil)
 		}
 	}
 }

@@ -74,7 +74,7 @@ func (c *comparer) compareFiles() {
 			}
 			c.emit(rulePackageChanged, ruleAnswers(rulePackageChanged), string(subject),
 				"package of "+c.new.tree.diskPath(nf.Path())+" changed from "+pkgName(of.Package())+" to "+pkgName(nf.Package()),
-				posPath(of, protoreflect.SourcePath{2}), posPath(nf, protoreflect.SourcePath{2}))
+				c.posPath(of, protoreflect.SourcePath{2}), c.posPath(nf, protoreflect.SourcePath{2}))
 		}
 	}
 }

@@ -244,19 +244,19 @@ func (c *comparer) compareServices() {
 		switch {
 		case twin != nil:
 			c.emit(ruleServiceRenamed, ruleAnswers(ruleServiceRenamed), string(os.FullName()),
-				"service "+string(os.FullName())+" was renamed to "+string(twin.FullName()), pos(os), pos(twin))
+				"service "+string(os.FullName())+" was renamed to "+string(twin.FullName()), c.pos(os), c.pos(twin))
 		case deprecated(os):
 			c.emit(ruleServiceDeletedAfterDeprecation, ruleAnswers(ruleServiceDeletedAfterDeprecation), string(os.FullName()),
-				"deprecated service "+string(os.FullName())+" was deleted", pos(os), nil)
+				"deprecated service "+string(os.FullName())+" was deleted", c.pos(os), nil)
 		default:
 			c.emit(ruleServiceDeleted, ruleAnswers(ruleServiceDeleted), string(os.FullName()),
-				"service "+string(os.FullName())+" was deleted", pos(os), nil)
+				"service "+string(os.FullName())+" was deleted", c.pos(os), nil)
 		}
 	}
 	for _, ns := range added {
 		if !used[ns.FullName()] {
 			c.emit(ruleServiceAdded, ruleAnswers(ruleServiceAdded), string(ns.FullName()),
-				"service "+string(ns.FullName())+" was added", nil, pos(ns))
+				"service "+string(ns.FullName())+" was added", nil, c.pos(ns))
 		}
 	}
 }
@@ -288,16 +288,16 @@ func (c *comparer) compareService(os, ns protoreflect.ServiceDescriptor) {
 		if b == nil {
 			if deprecated(a) {
 				c.emit(ruleMethodDeletedAfterDeprecation, ruleAnswers(ruleMethodDeletedAfterDeprecation), subject,
-					fmt.Sprintf("deprecated method %s was deleted", a.Name()), pos(a), nil)
+					fmt.Sprintf("deprecated method %s was deleted", a.Name()), c.pos(a), nil)
 			} else {
 				c.emit(ruleMethodDeleted, ruleAnswers(ruleMethodDeleted), subject,
-					fmt.Sprintf("method %s was deleted", a.Name()), pos(a), nil)
+					fmt.Sprintf("method %s was deleted", a.Name()), c.pos(a), nil)
 			}
 			continue
 		}
 		if a.IsStreamingClient() != b.IsStreamingClient() || a.IsStreamingServer() != b.IsStreamingServer() {
 			c.emit(ruleMethodStreamingChanged, ruleAnswers(ruleMethodStreamingChanged), subject,
-				fmt.Sprintf("method %s changed from %s to %s", a.Name(), streaming(a), streaming(b)), pos(a), pos(b))
+				fmt.Sprintf("method %s changed from %s to %s", a.Name(), streaming(a), streaming(b)), c.pos(a), c.pos(b))
 		}
 		c.compareIdempotency(a, b, subject)
 		c.compareMethodType(ruleMethodRequestTypeChanged, "request", a.Input(), b.Input(), subject, a, b)
@@ -307,7 +307,7 @@ func (c *comparer) compareService(os, ns protoreflect.ServiceDescriptor) {
 		b := nm.Get(i)
 		if om.ByName(b.Name()) == nil {
 			c.emit(ruleMethodAdded, ruleAnswers(ruleMethodAdded), string(ns.FullName())+"."+string(b.Name()),
-				fmt.Sprintf("method %s was added", b.Name()), nil, pos(b))
+				fmt.Sprintf("method %s was added", b.Name()), nil, c.pos(b))
 		}
 	}
 }
@@ -325,7 +325,7 @@ func (c *comparer) compareMethodType(r *compat.Rule, role string, ot, nt protore
 	if bOK, fOK, any := c.combine(r.Scope, ans); !any || bOK && fOK {
 		return
 	}
-	c.emit(r, ans, subject, fmt.Sprintf("method %s changed its %s type from %s to %s", a.Name(), role, ot.FullName(), nt.FullName()), pos(a), pos(b))
+	c.emit(r, ans, subject, fmt.Sprintf("method %s changed its %s type from %s to %s", a.Name(), role, ot.FullName(), nt.FullName()), c.pos(a), c.pos(b))
 }
 
 // idempotencyRank orders the idempotency levels by the strength of their promise.
@@ -357,7 +357,7 @@ func (c *comparer) compareIdempotency(a, b protoreflect.MethodDescriptor, subjec
 	if idempotencyRank[nl] < idempotencyRank[ol] {
 		r = ruleMethodIdempotencyWeakened
 	}
-	c.emit(r, ruleAnswers(r), subject, fmt.Sprintf("method %s changed its idempotency level from %s to %s", a.Name(), ol, nl), pos(a), pos(b))
+	c.emit(r, ruleAnswers(r), subject, fmt.Sprintf("method %s changed its idempotency level from %s to %s", a.Name(), ol, nl), c.pos(a), c.pos(b))
 }
 
 func streaming(m protoreflect.MethodDescriptor) string {

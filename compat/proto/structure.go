@@ -209,6 +209,7 @@ func (c *comparer) dryRun(key pairKey, compare func(sub *comparer)) answers {
 	for _, enc := range []Encoding{Wire, JSON} {
 		sub := *c
 		sub.findings = nil
+		sub.dry = true
 		sub.wire, sub.json = enc == Wire, enc == JSON
 		compare(&sub)
 		b, f := true, true
