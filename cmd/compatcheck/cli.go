@@ -89,6 +89,7 @@ type compareFlags struct {
 	audience, schemaModel, sqlLayout string
 	refs                             string
 	pgVersion                        int
+	protoPaths                       []string
 	failOnHazard, protoFull, version bool
 	outputs                          []string
 	color                            string
@@ -111,6 +112,7 @@ func newCompareFlagSet() (*flag.FlagSet, *compareFlags) {
 	fs.StringVar(&f.kind, "kind", "", "contract kind, skipping detection: proto, jsonschema, openapi or sql")
 	fs.StringVar(&f.require, "require", "none", "also fail findings a schema registry mode rejects: backward, forward, full, or with _transitive")
 	fs.StringVar(&f.protoEncoding, "proto-encoding", "wire,json", "protobuf encodings that must stay compatible")
+	fs.StringArrayVarP(&f.protoPaths, "proto-path", "I", nil, "protobuf: a directory, relative to each side's root, that imports are also searched in (repeatable)")
 	fs.BoolVar(&f.protoFull, "proto-full-check", false, "protobuf: compile unchanged files too, so errors anywhere are reported (slower)")
 	fs.StringVar(&f.protoJSONReaders, "proto-json-readers", "lenient", "protobuf JSON readers: lenient (ignore unknown fields) or strict")
 	fs.StringVar(&f.audience, "audience", "public", "OpenAPI: public (clients cannot be upgraded first) or internal")
@@ -155,6 +157,7 @@ func (f *compareFlags) options() (compatcheck.Options, compat.Policy, error) {
 		return opts, policy, usageError{"--proto-encoding: " + err.Error()}
 	}
 	opts.Proto.FullCheck = f.protoFull
+	opts.Proto.ImportPaths = f.protoPaths
 	switch f.protoJSONReaders {
 	case "lenient":
 	case "strict":

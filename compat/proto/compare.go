@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -26,39 +25,48 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 		return nil, err
 	}
 	var oldTree, newTree *tree
-	if oldTree, err = loadTree(old); err != nil {
+	if oldTree, err = loadTree(old, opts.ImportPaths); err != nil {
 		return nil, err
 	}
-	if newTree, err = loadTree(new); err != nil {
+	if newTree, err = loadTree(new, opts.ImportPaths); err != nil {
 		return nil, err
 	}
+	// Inline ignores are read from NEW before compiling; their errors come after any
+	// compile error of OLD, so that the first error reported does not depend on them.
+	dirs, dirErr := readDirectives(newTree)
 	oldChanged, newChanged := changedFiles(oldTree, newTree)
 	if len(oldChanged) == 0 && len(newChanged) == 0 && !opts.FullCheck {
-		return compat.NewReport(nil), nil
+		if dirErr != nil {
+			return nil, dirErr
+		}
+		return report(nil, dirs), nil
 	}
-	// Both sides compile at once; an error of OLD is reported before one of NEW so that
-	// the result does not depend on which finished first.
-	var oldErr, newErr error
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		defer recoverInto(&oldErr)
-		c.old, oldErr = compileSide(gctx, oldTree, oldChanged, opts.FullCheck)
-		return nil
-	})
-	g.Go(func() error {
-		defer recoverInto(&newErr)
-		c.new, newErr = compileSide(gctx, newTree, newChanged, opts.FullCheck)
-		return nil
-	})
-	_ = g.Wait()
-	if oldErr != nil {
-		return nil, oldErr
+	oldRoots, newRoots := oldChanged, newChanged
+	if opts.FullCheck {
+		oldRoots, newRoots = oldTree.inputs, newTree.inputs
 	}
-	if newErr != nil {
-		return nil, newErr
+	if c.old, c.new, err = compileBoth(ctx, oldTree, newTree, oldRoots, newRoots); err != nil {
+		return nil, err
+	}
+	c.old.changed, c.new.changed = oldChanged, newChanged
+	if dirErr != nil {
+		return nil, dirErr
 	}
 	c.run()
-	return compat.NewReport(c.findings), nil
+	if err := c.resolvePositions(); err != nil {
+		return nil, err
+	}
+	return report(c.findings, dirs), nil
+}
+
+// report applies the inline ignores to the findings and returns them in canonical order,
+// with the ignores that matched nothing.
+func report(findings []compat.Finding, dirs []*directive) *compat.Report {
+	unused := applyDirectives(findings, dirs)
+	r := compat.NewReport(findings)
+	r.Unused = unused
+	r.Sort()
+	return r
 }
 
 // recoverInto turns a panic of a compiling goroutine (the compiler has crashed on some
@@ -93,10 +101,17 @@ type comparer struct {
 	reported map[protoreflect.FullName]bool
 	// types memoizes the answers of replacing a type by another (structure.go).
 	types *typeAnswers
+	// addedShapes indexes NEW's added messages by shape, for hasTwin; built on first use.
+	addedShapes shapeIndex
+	// lazy holds the positions handed out during the comparison, resolved at its end
+	// (position.go); dry is set while a type replacement is judged, whose findings are
+	// folded into answers and never shown.
+	lazy map[*compat.Position]posRef
+	dry  bool
 }
 
 func newComparer(opts Options) (*comparer, error) {
-	c := &comparer{opts: opts, shapes: newShapes(), reported: map[protoreflect.FullName]bool{},
+	c := &comparer{opts: opts, shapes: newShapes(), reported: map[protoreflect.FullName]bool{}, lazy: map[*compat.Position]posRef{},
 		pkgRename: map[protoreflect.FullName]protoreflect.FullName{}}
 	if len(opts.Encodings) == 0 {
 		c.wire, c.json = true, true
@@ -141,6 +156,7 @@ func (c *comparer) emit(r *compat.Rule, a answers, subject, message string, oldP
 	if inJSON {
 		f.Backward, f.Forward = f.Backward && a.jsonB, f.Forward && a.jsonF
 	}
+	// Positions are resolved when the comparison is done (position.go).
 	f.Old, f.New = oldPos, newPos
 	if f.Class() != compat.Additive {
 		f.Advice = adviceFor(r, f.Class())
@@ -159,40 +175,6 @@ func (c *comparer) additionAnswers(r *compat.Rule) answers {
 		a.jsonF = false
 	}
 	return a
-}
-
-// pos locates a descriptor's declaration in its file, 1-based.
-func pos(d protoreflect.Descriptor) *compat.Position {
-	if d == nil {
-		return nil
-	}
-	file := d.ParentFile()
-	if file == nil {
-		return nil
-	}
-	loc := file.SourceLocations().ByDescriptor(d)
-	if loc.Path == nil && loc.StartLine == 0 && loc.StartColumn == 0 {
-		// Map entry messages and their fields are synthesized: show the map field.
-		if field := mapFieldOf(d); field != nil {
-			return pos(field)
-		}
-		return compat.Pos(file.Path(), 0, 0)
-	}
-	return compat.Pos(file.Path(), loc.StartLine+1, loc.StartColumn+1)
-}
-
-// posPath locates the element at a source path inside a file.
-func posPath(file protoreflect.FileDescriptor, path protoreflect.SourcePath) *compat.Position {
-	loc := file.SourceLocations().ByPath(path)
-	if loc.Path == nil {
-		return compat.Pos(file.Path(), 0, 0)
-	}
-	return compat.Pos(file.Path(), loc.StartLine+1, loc.StartColumn+1)
-}
-
-// descPath returns the source path of a descriptor, for addressing its parts.
-func descPath(d protoreflect.Descriptor) protoreflect.SourcePath {
-	return d.ParentFile().SourceLocations().ByDescriptor(d).Path
 }
 
 // index holds the elements declared in one side's changed files, by full name.

@@ -172,12 +172,25 @@ func (c *comparer) compareEnums() {
 		if !ok {
 			if !c.parentVanished(oe) && !c.reported[name] {
 				c.emit(ruleEnumDeleted, ruleAnswers(ruleEnumDeleted), string(name),
-					"enum "+string(name)+" was deleted", pos(oe), nil)
+					"enum "+string(name)+" was deleted", c.pos(oe), nil)
 			}
 			continue
 		}
 		c.compareEnum(oe, ne)
 	}
+}
+
+// renamedValue returns the NEW value an OLD value was renamed to: a value of the same number
+// whose name OLD did not have and that no other value was renamed to, in declaration order.
+// Aliases count, so renaming one of several names of a number is found too.
+func renamedValue(ov, nv protoreflect.EnumValueDescriptors, v protoreflect.EnumValueDescriptor, taken map[protoreflect.Name]bool) protoreflect.EnumValueDescriptor {
+	for i := 0; i < nv.Len(); i++ {
+		n := nv.Get(i)
+		if n.Number() == v.Number() && ov.ByName(n.Name()) == nil && !taken[n.Name()] {
+			return n
+		}
+	}
+	return nil
 }
 
 // compareEnum compares the values, reservations and open or closed semantics of an enum.
@@ -188,38 +201,47 @@ func (c *comparer) compareEnum(oe, ne protoreflect.EnumDescriptor) {
 		if ne.IsClosed() {
 			r, msg = ruleEnumClosed, "enum %s changed from open to closed"
 		}
-		c.emit(r, ruleAnswers(r), string(ne.FullName()), fmt.Sprintf(msg, ne.Name()), pos(oe), pos(ne))
+		c.emit(r, ruleAnswers(r), string(ne.FullName()), fmt.Sprintf(msg, ne.Name()), c.pos(oe), c.pos(ne))
 	}
 	ov, nv := oe.Values(), ne.Values()
+	renamedTo := map[protoreflect.Name]bool{}
 	for i := 0; i < ov.Len(); i++ {
 		v := ov.Get(i)
 		subject := string(oe.FullName()) + "." + string(v.Name())
 		same := nv.ByName(v.Name())
-		switch {
-		case same != nil && same.Number() == v.Number():
+		if same != nil && same.Number() == v.Number() {
 			continue
-		case same != nil:
-			c.emit(ruleEnumValueNumberChanged, ruleAnswers(ruleEnumValueNumberChanged), subject,
-				fmt.Sprintf("enum value %s changed number from %d to %d", v.Name(), v.Number(), same.Number()), pos(v), pos(same))
-		case nv.ByNumber(v.Number()) != nil && ov.ByName(nv.ByNumber(v.Number()).Name()) == nil:
-			n := nv.ByNumber(v.Number())
-			c.emit(ruleEnumValueRenamed, ruleAnswers(ruleEnumValueRenamed), subject,
-				fmt.Sprintf("enum value %d was renamed from %s to %s", v.Number(), v.Name(), n.Name()), pos(v), pos(n))
-		default:
-			numberReserved := ne.ReservedRanges().Has(v.Number())
-			nameReserved := ne.ReservedNames().Has(v.Name())
-			if nv.ByNumber(v.Number()) != nil {
-				numberReserved = true // an alias of the same number remains, so it cannot be reused
-			}
-			r := c.retire(deprecated(v), numberReserved, nameReserved, retirementRules{
-				done: ruleEnumValueDeletedAfterDeprecation, notDeprecated: ruleEnumValueDeletedWithoutDeprecation,
-				notReserved: ruleEnumValueDeletedWithoutReservation, neither: ruleEnumValueDeleted,
-			})
-			c.emit(r, ruleAnswers(r), subject,
-				fmt.Sprintf("enum value %s = %d was deleted%s", v.Name(), v.Number(),
-					c.retireNote(r == ruleEnumValueDeletedAfterDeprecation, deprecated(v), numberReserved, nameReserved)),
-				pos(v), nil)
 		}
+		if same != nil {
+			c.emit(ruleEnumValueNumberChanged, ruleAnswers(ruleEnumValueNumberChanged), subject,
+				fmt.Sprintf("enum value %s changed number from %d to %d", v.Name(), v.Number(), same.Number()), c.pos(v), c.pos(same))
+			continue
+		}
+		if n := renamedValue(ov, nv, v, renamedTo); n != nil {
+			renamedTo[n.Name()] = true
+			c.emit(ruleEnumValueRenamed, ruleAnswers(ruleEnumValueRenamed), subject,
+				fmt.Sprintf("enum value %d was renamed from %s to %s", v.Number(), v.Name(), n.Name()), c.pos(v), c.pos(n))
+			continue
+		}
+		// An alias that remains for the number keeps the number from being reused and
+		// the wire unaffected: only the name is gone, which matters to JSON alone.
+		alias := nv.ByNumber(v.Number())
+		if alias != nil && !c.json {
+			continue
+		}
+		numberReserved := alias != nil || ne.ReservedRanges().Has(v.Number())
+		nameReserved := ne.ReservedNames().Has(v.Name())
+		r := c.retire(deprecated(v), numberReserved, nameReserved, retirementRules{
+			done: ruleEnumValueDeletedAfterDeprecation, notDeprecated: ruleEnumValueDeletedWithoutDeprecation,
+			notReserved: ruleEnumValueDeletedWithoutReservation, neither: ruleEnumValueDeleted,
+		})
+		a := ruleAnswers(r)
+		note := c.retireNote(r == ruleEnumValueDeletedAfterDeprecation, deprecated(v), numberReserved, nameReserved)
+		if alias != nil {
+			a.wireB, a.wireF = true, true
+			note += fmt.Sprintf(" (its number remains as %s, so only JSON is affected)", alias.Name())
+		}
+		c.emit(r, a, subject, fmt.Sprintf("enum value %s = %d was deleted%s", v.Name(), v.Number(), note), c.pos(v), nil)
 	}
 	for i := 0; i < nv.Len(); i++ {
 		v := nv.Get(i)
@@ -231,7 +253,7 @@ func (c *comparer) compareEnum(oe, ne protoreflect.EnumDescriptor) {
 			note = "; old readers of this closed enum keep it as an unknown field"
 		}
 		c.emit(ruleEnumValueAdded, c.additionAnswers(ruleEnumValueAdded), string(ne.FullName())+"."+string(v.Name()),
-			fmt.Sprintf("enum value %s = %d was added%s", v.Name(), v.Number(), note), nil, pos(v))
+			fmt.Sprintf("enum value %s = %d was added%s", v.Name(), v.Number(), note), nil, c.pos(v))
 	}
 	c.compareEnumReserved(oe, ne)
 }

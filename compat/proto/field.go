@@ -117,6 +117,22 @@ var ruleFieldDeletedAfterDeprecation = register(compat.Rule{
 	Safe: "Nothing more to do, provided the release that deprecated the field is live everywhere.",
 })
 
+var ruleFieldRequiredDeleted = register(compat.Rule{
+	ID:       "FIELD_REQUIRED_DELETED",
+	Title:    "Deprecated required field deleted and reserved",
+	Backward: true, Forward: false,
+	Scope: "wire, json",
+	Why: "OLD deprecated the field and NEW reserves its number and name, so new readers are safe from " +
+		"what old writers still send (B holds). But the field was required: old readers reject every " +
+		"message a new writer produces without it (F fails). A required field cannot be retired in one step.",
+	Old:  "message Order {\n  required string id = 1;\n  required string note = 2 [deprecated = true];\n}",
+	New:  "message Order {\n  reserved 2;\n  reserved \"note\";\n  required string id = 1;\n}",
+	Safe: "Make the field optional and release every reader with that first; delete and reserve it in a later release.",
+},
+	"Make the field optional (keep it deprecated) and release every reader with that first",
+	"Delete it and reserve its number and name in a later release, once no reader requires it",
+)
+
 var ruleFieldNumberChanged = register(compat.Rule{
 	ID:       "FIELD_NUMBER_CHANGED",
 	Title:    "Field number changed",
@@ -366,6 +382,24 @@ var ruleFieldMovedBetweenOneofs = register(compat.Rule{
 	"Deprecate the old field, and delete and reserve it in a later release",
 )
 
+var ruleFieldJSONNameConflict = register(compat.Rule{
+	ID:       "FIELD_JSON_NAME_CONFLICT",
+	Title:    "Field JSON name shared with another field",
+	Backward: false, Forward: false,
+	Scope: "json",
+	Why: "Two fields of the message now have the same JSON name, which proto2 and the editions " +
+		"json_format = LEGACY_BEST_EFFORT feature allow: a JSON reader maps the name to one of them, so " +
+		"values old writers wrote under it may land in the other field (B fails), and a new writer that " +
+		"sets both emits the key twice, which old readers reject or misread (F fails). The binary encoding " +
+		"is unaffected.",
+	Old:  "syntax = \"proto2\";\nmessage Order {\n  optional string note_id = 1;\n}",
+	New:  "syntax = \"proto2\";\nmessage Order {\n  optional string note_id = 1;\n  optional string noteId = 2;\n}",
+	Safe: "Give the new field a JSON name no other field of the message has (rename it or set json_name).",
+},
+	"Give the field a JSON name no other field of the message uses (rename it or set json_name)",
+	"Release that before any JSON writer sets the field",
+)
+
 // compareFields pairs fields by number (the wire identity), falls back to pairing by name
 // to recognize a number change, and reports additions and deletions.
 func (c *comparer) compareFields(om, nm protoreflect.MessageDescriptor) {
@@ -381,7 +415,7 @@ func (c *comparer) compareFields(om, nm protoreflect.MessageDescriptor) {
 		if nf := nfs.ByName(of.Name()); nf != nil && ofs.ByNumber(nf.Number()) == nil {
 			matched[nf.Number()] = true
 			c.emit(ruleFieldNumberChanged, ruleAnswers(ruleFieldNumberChanged), string(nf.FullName()),
-				fmt.Sprintf("field %s changed number from %d to %d", of.Name(), of.Number(), nf.Number()), pos(of), pos(nf))
+				fmt.Sprintf("field %s changed number from %d to %d", of.Name(), of.Number(), nf.Number()), c.pos(of), c.pos(nf))
 			c.compareField(of, nf, false)
 			continue
 		}
@@ -392,6 +426,75 @@ func (c *comparer) compareFields(om, nm protoreflect.MessageDescriptor) {
 			c.fieldAdded(om, nf)
 		}
 	}
+	c.compareJSONConflicts(om, nm)
+}
+
+// compareJSONConflicts reports fields of NEW whose JSON name another field of the message
+// also has, where OLD did not pair the same two field numbers that way. The finding is at
+// the field declared later, which is the one that took a name already in use.
+func (c *comparer) compareJSONConflicts(om, nm protoreflect.MessageDescriptor) {
+	newPairs := jsonConflicts(nm)
+	if len(newPairs) == 0 {
+		return
+	}
+	oldPairs := jsonConflicts(om)
+	for _, p := range newPairs {
+		if oldPairs.has(p) {
+			continue
+		}
+		first, later := nm.Fields().ByNumber(p[0]), nm.Fields().ByNumber(p[1])
+		if later.Index() < first.Index() {
+			first, later = later, first
+		}
+		c.emit(ruleFieldJSONNameConflict, ruleAnswers(ruleFieldJSONNameConflict), string(later.FullName()),
+			fmt.Sprintf("field %s has the JSON name %s, which field %s also has", later.Name(), later.JSONName(), first.Name()),
+			c.pos(om.Fields().ByNumber(later.Number())), c.pos(later))
+	}
+}
+
+// fieldPairs are pairs of field numbers, lower first, in a deterministic order.
+type fieldPairs [][2]protoreflect.FieldNumber
+
+func (ps fieldPairs) has(p [2]protoreflect.FieldNumber) bool {
+	for _, q := range ps {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonConflicts returns the pairs of fields of m that share a JSON name. Most messages have
+// none, so nothing is allocated unless two names collide.
+func jsonConflicts(m protoreflect.MessageDescriptor) fieldPairs {
+	fs := m.Fields()
+	var out fieldPairs
+	add := func(a, b protoreflect.FieldDescriptor) {
+		lo, hi := a.Number(), b.Number()
+		if hi < lo {
+			lo, hi = hi, lo
+		}
+		out = append(out, [2]protoreflect.FieldNumber{lo, hi})
+	}
+	if fs.Len() <= 16 {
+		for i := 0; i < fs.Len(); i++ {
+			for j := i + 1; j < fs.Len(); j++ {
+				if a, b := fs.Get(i), fs.Get(j); a.JSONName() == b.JSONName() {
+					add(a, b)
+				}
+			}
+		}
+		return out
+	}
+	seen := make(map[string][]protoreflect.FieldDescriptor, fs.Len())
+	for i := 0; i < fs.Len(); i++ {
+		b := fs.Get(i)
+		for _, a := range seen[b.JSONName()] {
+			add(a, b)
+		}
+		seen[b.JSONName()] = append(seen[b.JSONName()], b)
+	}
+	return out
 }
 
 // fieldDeleted applies the deprecate-then-reserve rule to a deleted field.
@@ -402,9 +505,18 @@ func (c *comparer) fieldDeleted(of protoreflect.FieldDescriptor, nm protoreflect
 		done: ruleFieldDeletedAfterDeprecation, notDeprecated: ruleFieldDeletedWithoutDeprecation,
 		notReserved: ruleFieldDeletedWithoutReservation, neither: ruleFieldDeleted,
 	})
+	note := c.retireNote(r == ruleFieldDeletedAfterDeprecation, deprecated(of), numberReserved, nameReserved)
+	if of.Cardinality() == protoreflect.Required {
+		// Old readers reject messages without a required field, so its deletion is never
+		// forward-safe, however well it was retired.
+		if r == ruleFieldDeletedAfterDeprecation {
+			r = ruleFieldRequiredDeleted
+		}
+		note += "; it was required, and old readers reject messages without it"
+	}
 	c.emit(r, ruleAnswers(r), string(of.FullName()),
-		fmt.Sprintf("field %s (number %d) was deleted%s", of.Name(), of.Number(), c.retireNote(r == ruleFieldDeletedAfterDeprecation, deprecated(of), numberReserved, nameReserved)),
-		pos(of), nil)
+		fmt.Sprintf("field %s (number %d) was deleted%s", of.Name(), of.Number(), note),
+		c.pos(of), nil)
 }
 
 // fieldAdded reports a new field: required, joining an existing oneof, or plain.
@@ -413,13 +525,13 @@ func (c *comparer) fieldAdded(om protoreflect.MessageDescriptor, nf protoreflect
 	switch {
 	case nf.Cardinality() == protoreflect.Required:
 		c.emit(ruleFieldRequiredAdded, ruleAnswers(ruleFieldRequiredAdded), subject,
-			fmt.Sprintf("required field %s = %d was added", nf.Name(), nf.Number()), nil, pos(nf))
+			fmt.Sprintf("required field %s = %d was added", nf.Name(), nf.Number()), nil, c.pos(nf))
 	case realOneof(nf) != nil && om.Oneofs().ByName(realOneof(nf).Name()) != nil:
 		c.emit(ruleFieldAddedToOneof, c.additionAnswers(ruleFieldAddedToOneof), subject,
-			fmt.Sprintf("field %s = %d was added to oneof %s", nf.Name(), nf.Number(), realOneof(nf).Name()), nil, pos(nf))
+			fmt.Sprintf("field %s = %d was added to oneof %s", nf.Name(), nf.Number(), realOneof(nf).Name()), nil, c.pos(nf))
 	default:
 		c.emit(ruleFieldAdded, c.additionAnswers(ruleFieldAdded), subject,
-			fmt.Sprintf("field %s = %d was added", nf.Name(), nf.Number()), nil, pos(nf))
+			fmt.Sprintf("field %s = %d was added", nf.Name(), nf.Number()), nil, c.pos(nf))
 	}
 }
 
@@ -440,11 +552,11 @@ func (c *comparer) compareField(of, nf protoreflect.FieldDescriptor, sameNumber 
 		if of.JSONName() != nf.JSONName() {
 			c.emit(ruleFieldRenamed, ruleAnswers(ruleFieldRenamed), string(of.FullName()),
 				fmt.Sprintf("field %d was renamed from %s to %s, changing its JSON name from %s to %s", of.Number(), of.Name(), nf.Name(), of.JSONName(), nf.JSONName()),
-				pos(of), pos(nf))
+				c.pos(of), c.pos(nf))
 		}
 	} else if of.JSONName() != nf.JSONName() {
 		c.emit(ruleFieldJSONNameChanged, ruleAnswers(ruleFieldJSONNameChanged), subject,
-			fmt.Sprintf("field %s changed its JSON name from %s to %s", nf.Name(), of.JSONName(), nf.JSONName()), pos(of), pos(nf))
+			fmt.Sprintf("field %s changed its JSON name from %s to %s", nf.Name(), of.JSONName(), nf.JSONName()), c.pos(of), c.pos(nf))
 	}
 	c.compareFieldShape(of, nf)
 	c.compareOneof(of, nf)
@@ -454,7 +566,7 @@ func (c *comparer) compareField(of, nf protoreflect.FieldDescriptor, sameNumber 
 // presence, packing and default. Extensions share it.
 func (c *comparer) compareFieldShape(of, nf protoreflect.FieldDescriptor) {
 	subject := string(nf.FullName())
-	op, np := pos(of), pos(nf)
+	op, np := c.pos(of), c.pos(nf)
 	c.compareFieldType(of, nf, subject, op, np)
 
 	oRep, nRep := of.Cardinality() == protoreflect.Repeated, nf.Cardinality() == protoreflect.Repeated
@@ -525,6 +637,15 @@ func (c *comparer) compareFieldType(of, nf protoreflect.FieldDescriptor, subject
 	ok, nk := of.Kind(), nf.Kind()
 	isMsg := func(k protoreflect.Kind) bool { return k == protoreflect.MessageKind || k == protoreflect.GroupKind }
 	switch {
+	case ok == nk && isMsg(ok) && of.IsMap() != nf.IsMap():
+		// A map and a repeated field of an entry message of the same shape (even of the
+		// same name: the map's synthesized entry and a declared one) are the same bytes on
+		// the wire, but an object and an array in JSON.
+		if c.shapes.messages(dimWire, of.Message(), nf.Message()) {
+			a = answers{wireB: true, wireF: true}
+		} else {
+			a = c.messageAnswers(of.Message(), nf.Message())
+		}
 	case ok == nk && isMsg(ok):
 		if c.sameType(of.Message(), nf.Message()) {
 			return
@@ -630,13 +751,21 @@ func (c *comparer) compareOneof(of, nf protoreflect.FieldDescriptor) {
 	a := both(bOK, fOK)
 	switch {
 	case oo == nil:
-		c.emit(ruleFieldMovedIntoOneof, a, subject, fmt.Sprintf("field %s moved into oneof %s", nf.Name(), no.Name()), pos(of), pos(nf))
+		note := ""
+		if bOK {
+			note = "; no field it could be set together with before shares the oneof, so only its presence tracking changed"
+		}
+		c.emit(ruleFieldMovedIntoOneof, a, subject, fmt.Sprintf("field %s moved into oneof %s%s", nf.Name(), no.Name(), note), c.pos(of), c.pos(nf))
 	case no == nil:
-		c.emit(ruleFieldMovedOutOfOneof, a, subject, fmt.Sprintf("field %s moved out of oneof %s", nf.Name(), oo.Name()), pos(of), pos(nf))
+		note := ""
+		if fOK {
+			note = "; none of its former siblings remains, so only its presence tracking changed"
+		}
+		c.emit(ruleFieldMovedOutOfOneof, a, subject, fmt.Sprintf("field %s moved out of oneof %s%s", nf.Name(), oo.Name(), note), c.pos(of), c.pos(nf))
 	case bOK && fOK:
 		// The oneof was renamed with the same members: neither encoding names oneofs.
 	default:
-		c.emit(ruleFieldMovedBetweenOneofs, a, subject, fmt.Sprintf("field %s moved from oneof %s to oneof %s", nf.Name(), oo.Name(), no.Name()), pos(of), pos(nf))
+		c.emit(ruleFieldMovedBetweenOneofs, a, subject, fmt.Sprintf("field %s moved from oneof %s to oneof %s", nf.Name(), oo.Name(), no.Name()), c.pos(of), c.pos(nf))
 	}
 }
 

@@ -3,6 +3,7 @@ package proto
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -88,4 +89,55 @@ func TestSourceKinds(t *testing.T) {
 
 	_, err = Compare(context.Background(), old, new, Options{Encodings: []Encoding{"xml"}})
 	assert.Error(t, err, "an unknown encoding must be refused")
+
+	// An empty directory against a single file: the file's services are added, and the
+	// other way round the file is deleted.
+	empty := compat.Source{FS: fstest.MapFS{}, Name: "empty"}
+	svc := compat.Source{FS: fstest.MapFS{"svc.proto": {Data: []byte("syntax = \"proto3\";\npackage p;\nmessage M {}\nservice S { rpc Get(M) returns (M); }\n")}}, File: "svc.proto", Name: "new"}
+	rep, err = Compare(context.Background(), empty, svc, Options{})
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "SERVICE_ADDED", rep.Findings[0].Rule)
+	rep, err = Compare(context.Background(), svc, empty, Options{})
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "FILE_DELETED", rep.Findings[0].Rule)
+	rep, err = Compare(context.Background(), empty, empty, Options{})
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings, "two empty contracts have nothing to compare")
+}
+
+// FuzzBufConfig feeds arbitrary buf.yaml and buf.work.yaml texts to the layout reader,
+// seeded from the golden archives. It must return a layout or a *compat.Error, never panic,
+// and every root, include path and exclude it returns must stay inside the side.
+func FuzzBufConfig(f *testing.F) {
+	for _, p := range compattest.SeedPairs(f, "testdata/*.txtar", "buf.yaml") {
+		f.Add(string(p[1]), "")
+	}
+	for _, p := range compattest.SeedPairs(f, "testdata/*.txtar", "buf.work.yaml") {
+		f.Add("", string(p[1]))
+	}
+	f.Add("version: v2\nmodules:\n  - path: a\n  - path: a/b\n", "")
+	f.Fuzz(func(t *testing.T, bufYAMLText, workText string) {
+		fsys := fstest.MapFS{"a/x.proto": {Data: []byte("syntax = \"proto3\";\n")}}
+		if bufYAMLText != "" {
+			fsys[bufYAML] = &fstest.MapFile{Data: []byte(bufYAMLText)}
+		}
+		if workText != "" {
+			fsys[bufWorkYAML] = &fstest.MapFile{Data: []byte(workText)}
+		}
+		lay, err := readLayout(compat.Source{FS: fsys, Name: "new"}, []string{"a"})
+		if err != nil {
+			var ce *compat.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("error is not a *compat.Error: %v", err)
+			}
+			return
+		}
+		for _, d := range append(lay.dirs(), lay.excludes...) {
+			if _, err := cleanDir(d); err != nil || !fs.ValidPath(d) {
+				t.Fatalf("layout directory %q leaves the side: %v", d, err)
+			}
+		}
+	})
 }

@@ -2,6 +2,7 @@ package proto
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -9,7 +10,7 @@ import (
 )
 
 // goldenCompare reads an archive's options from its comment: "encodings: wire",
-// "strict-json: true" and "full-check: true".
+// "strict-json: true", "full-check: true" and "import-paths: third_party,vendor".
 func goldenCompare(ctx context.Context, old, new compat.Source, comment string) (*compat.Report, error) {
 	var opts Options
 	if e := compattest.Option(comment, "encodings"); e != "" {
@@ -21,6 +22,9 @@ func goldenCompare(ctx context.Context, old, new compat.Source, comment string) 
 	}
 	opts.StrictJSONReaders = compattest.Option(comment, "strict-json") == "true"
 	opts.FullCheck = compattest.Option(comment, "full-check") == "true"
+	if p := compattest.Option(comment, "import-paths"); p != "" {
+		opts.ImportPaths = strings.Split(p, ",")
+	}
 	return Compare(ctx, old, new, opts)
 }
 

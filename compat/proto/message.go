@@ -99,27 +99,32 @@ func (c *comparer) compareMessages() {
 		}
 	}
 	used := map[protoreflect.FullName]bool{}
+	var ix shapeIndex
+	if len(vanished) > 0 {
+		ix = newShapeIndex(added)
+	}
 	for _, om := range vanished {
-		twin := c.messageTwin(om, added, used)
+		twin := c.messageTwin(om, ix.candidates(om), used)
 		switch {
 		case twin != nil && twin.Parent().FullName() == om.Parent().FullName():
 			c.emit(ruleMessageRenamed, ruleAnswers(ruleMessageRenamed), string(om.FullName()),
-				"message "+string(om.FullName())+" was renamed to "+string(twin.FullName()), pos(om), pos(twin))
+				"message "+string(om.FullName())+" was renamed to "+string(twin.FullName()), c.pos(om), c.pos(twin))
 		case twin != nil:
 			c.emit(ruleMessageMoved, ruleAnswers(ruleMessageMoved), string(om.FullName()),
-				"message "+string(om.FullName())+" was moved to "+string(twin.FullName()), pos(om), pos(twin))
+				"message "+string(om.FullName())+" was moved to "+string(twin.FullName()), c.pos(om), c.pos(twin))
 		case deprecated(om):
 			c.emit(ruleMessageDeletedAfterDeprecation, ruleAnswers(ruleMessageDeletedAfterDeprecation), string(om.FullName()),
-				"deprecated message "+string(om.FullName())+" was deleted", pos(om), nil)
+				"deprecated message "+string(om.FullName())+" was deleted", c.pos(om), nil)
 		default:
 			c.emit(ruleMessageDeleted, ruleAnswers(ruleMessageDeleted), string(om.FullName()),
-				"message "+string(om.FullName())+" was deleted", pos(om), nil)
+				"message "+string(om.FullName())+" was deleted", c.pos(om), nil)
 		}
 	}
 }
 
 // messageTwin finds an added message with the same shape in both encodings, preferring one
-// in the same scope, so that a rename is reported as such rather than as a deletion.
+// in the same scope, so that a rename is reported as such rather than as a deletion. added
+// holds the added messages that may have om's shape, in name order.
 func (c *comparer) messageTwin(om protoreflect.MessageDescriptor, added []protoreflect.MessageDescriptor, used map[protoreflect.FullName]bool) protoreflect.MessageDescriptor {
 	var other protoreflect.MessageDescriptor
 	for _, nm := range added {

@@ -28,6 +28,14 @@ type Options struct {
 	// compile of both trees (seconds and about a gigabyte for thousands of files); the
 	// findings are the same, since unchanged files have nothing to report.
 	FullCheck bool
+	// ImportPaths are directories, relative to the root of each side, that imports are
+	// also searched in, after the module's own roots (protoc's and buf's -I): a vendored
+	// third_party/ tree that holds google/api/annotations.proto, say. Files reached only
+	// through an import path lend their types and are not compared themselves. A
+	// directory missing on one side is skipped there. buf.yaml and buf.work.yaml at the
+	// root of a directory side are read as well and decide its roots and excludes
+	// (docs/proto.md).
+	ImportPaths []string
 }
 
 // ParseEncodings reads a comma-separated list such as "wire,json".

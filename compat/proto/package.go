@@ -73,8 +73,8 @@ func (c *comparer) compareFiles() {
 				subject = of.Package()
 			}
 			c.emit(rulePackageChanged, ruleAnswers(rulePackageChanged), string(subject),
-				"package of "+nf.Path()+" changed from "+pkgName(of.Package())+" to "+pkgName(nf.Package()),
-				posPath(of, protoreflect.SourcePath{2}), posPath(nf, protoreflect.SourcePath{2}))
+				"package of "+c.new.tree.diskPath(nf.Path())+" changed from "+pkgName(of.Package())+" to "+pkgName(nf.Package()),
+				c.posPath(of, protoreflect.SourcePath{2}), c.posPath(nf, protoreflect.SourcePath{2}))
 		}
 	}
 }
@@ -112,27 +112,31 @@ func (c *comparer) fileDeleted(of protoreflect.FileDescriptor) {
 		c.reported[n] = true
 	}
 	sort.Strings(gone)
-	subject := of.Path()
+	subject := c.old.tree.diskPath(of.Path())
 	verb := " exist"
 	if len(gone) == 1 {
 		verb = " exists"
 	}
 	c.emit(ruleFileDeleted, ruleAnswers(ruleFileDeleted), subject,
-		"file "+of.Path()+" was deleted and "+strings.Join(gone, ", ")+verb+" nowhere else",
+		"file "+subject+" was deleted and "+strings.Join(gone, ", ")+verb+" nowhere else",
 		compat.Pos(of.Path(), 1, 1), nil)
 }
 
 // hasTwin reports whether a message that vanished by name has an added message of the
 // same shape somewhere in NEW, which compareMessages reports as a rename or move rather
-// than as part of a deleted file.
+// than as part of a deleted file. The added messages are indexed by shape once.
 func (c *comparer) hasTwin(om protoreflect.MessageDescriptor) bool {
-	for _, name := range sortedNames(c.newIndex.messages) {
-		if _, existed := c.oldIndex.messages[name]; existed {
-			continue
+	if c.addedShapes == nil {
+		var added []protoreflect.MessageDescriptor
+		for _, name := range sortedNames(c.newIndex.messages) {
+			if _, existed := c.oldIndex.messages[name]; !existed {
+				added = append(added, c.newIndex.messages[name])
+			}
 		}
-		nm := c.newIndex.messages[name]
-		if om.Fields().Len() > 0 && !om.IsMapEntry() && !nm.IsMapEntry() &&
-			c.shapes.messages(dimWire, om, nm) && c.shapes.messages(dimJSON, om, nm) {
+		c.addedShapes = newShapeIndex(added)
+	}
+	for _, nm := range c.addedShapes.candidates(om) {
+		if c.shapes.messages(dimWire, om, nm) && c.shapes.messages(dimJSON, om, nm) {
 			return true
 		}
 	}

@@ -166,10 +166,10 @@ func (c *comparer) compareEnumReserved(oe, ne protoreflect.EnumDescriptor) {
 
 func (c *comparer) compareReserved(od, nd protoreflect.Descriptor, oldR, newR []interval, oldN, newN protoreflect.Names, rangeTag, nameTag int32) {
 	subject := string(nd.FullName())
-	base := descPath(od)
+	base := sourcePath(od)
 	for i, r := range oldR {
 		for _, gap := range uncovered(r, append([]interval(nil), newR...)) {
-			p := posPath(od.ParentFile(), append(append(protoreflect.SourcePath{}, base...), rangeTag, int32(i)))
+			p := c.posPath(od.ParentFile(), append(append(protoreflect.SourcePath{}, base...), rangeTag, int32(i)))
 			c.emit(ruleReservedNumberRemoved, ruleAnswers(ruleReservedNumberRemoved), subject,
 				fmt.Sprintf("reserved number %s of %s is no longer reserved", gap, nd.Name()), p, nil)
 		}
@@ -179,7 +179,7 @@ func (c *comparer) compareReserved(od, nd protoreflect.Descriptor, oldR, newR []
 		if newN.Has(name) {
 			continue
 		}
-		p := posPath(od.ParentFile(), append(append(protoreflect.SourcePath{}, base...), nameTag, int32(i)))
+		p := c.posPath(od.ParentFile(), append(append(protoreflect.SourcePath{}, base...), nameTag, int32(i)))
 		c.emit(ruleReservedNameRemoved, ruleAnswers(ruleReservedNameRemoved), subject,
 			fmt.Sprintf("reserved name %s of %s is no longer reserved", name, nd.Name()), p, nil)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/compatcheck/compatcheck/compat"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
 )
 
 var ruleMethodAdded = register(compat.Rule{
@@ -98,6 +99,41 @@ var ruleMethodResponseTypeChanged = register(compat.Rule{
 },
 	"Keep the response type and evolve it additively, or add a new method with the new type",
 	"Move clients to the new method, then deprecate and delete the old one in a later release",
+)
+
+var ruleMethodIdempotencyStrengthened = register(compat.Rule{
+	ID:       "METHOD_IDEMPOTENCY_STRENGTHENED",
+	Title:    "RPC idempotency level strengthened",
+	Backward: true, Forward: false,
+	Scope: "wire, json",
+	Why: "The idempotency_level option is a promise of the server (IDEMPOTENCY_UNKNOWN < IDEMPOTENT < " +
+		"NO_SIDE_EFFECTS). Old clients never relied on the stronger promise, so new servers serve them as " +
+		"before (B holds). New clients may act on it — retry the call automatically, or send a " +
+		"NO_SIDE_EFFECTS call as an HTTP GET (Connect, gRPC-Web) — and an old server still running " +
+		"mid-rollout does not keep the promise or refuses the GET (F fails): here the server is the reader.",
+	Old:  "rpc Get(GetRequest) returns (Order);",
+	New:  "rpc Get(GetRequest) returns (Order) {\n  option idempotency_level = NO_SIDE_EFFECTS;\n}",
+	Safe: "Deploy every server with the new level before any client retries the method or calls it with GET.",
+},
+	"Deploy every server that keeps the stronger promise first",
+	"Let clients retry the method or call it with GET only in a later release",
+)
+
+var ruleMethodIdempotencyWeakened = register(compat.Rule{
+	ID:       "METHOD_IDEMPOTENCY_WEAKENED",
+	Title:    "RPC idempotency level weakened",
+	Backward: false, Forward: true,
+	Scope: "wire, json",
+	Why: "Old clients rely on the promise the old level made: they retry an IDEMPOTENT call " +
+		"automatically, or send a NO_SIDE_EFFECTS call as an HTTP GET. New servers no longer keep it: a " +
+		"retry may repeat a side effect, and a GET is refused (B fails). New clients stop relying on it, " +
+		"which old servers handle (F holds).",
+	Old:  "rpc Get(GetRequest) returns (Order) {\n  option idempotency_level = NO_SIDE_EFFECTS;\n}",
+	New:  "rpc Get(GetRequest) returns (Order);",
+	Safe: "Release every client that no longer retries the method or calls it with GET, then weaken the level in a later release.",
+},
+	"Release every client that no longer relies on the old level (no automatic retries, no GET calls)",
+	"Weaken the level in a later release, once no such client remains",
 )
 
 var ruleServiceAdded = register(compat.Rule{
@@ -208,19 +244,19 @@ func (c *comparer) compareServices() {
 		switch {
 		case twin != nil:
 			c.emit(ruleServiceRenamed, ruleAnswers(ruleServiceRenamed), string(os.FullName()),
-				"service "+string(os.FullName())+" was renamed to "+string(twin.FullName()), pos(os), pos(twin))
+				"service "+string(os.FullName())+" was renamed to "+string(twin.FullName()), c.pos(os), c.pos(twin))
 		case deprecated(os):
 			c.emit(ruleServiceDeletedAfterDeprecation, ruleAnswers(ruleServiceDeletedAfterDeprecation), string(os.FullName()),
-				"deprecated service "+string(os.FullName())+" was deleted", pos(os), nil)
+				"deprecated service "+string(os.FullName())+" was deleted", c.pos(os), nil)
 		default:
 			c.emit(ruleServiceDeleted, ruleAnswers(ruleServiceDeleted), string(os.FullName()),
-				"service "+string(os.FullName())+" was deleted", pos(os), nil)
+				"service "+string(os.FullName())+" was deleted", c.pos(os), nil)
 		}
 	}
 	for _, ns := range added {
 		if !used[ns.FullName()] {
 			c.emit(ruleServiceAdded, ruleAnswers(ruleServiceAdded), string(ns.FullName()),
-				"service "+string(ns.FullName())+" was added", nil, pos(ns))
+				"service "+string(ns.FullName())+" was added", nil, c.pos(ns))
 		}
 	}
 }
@@ -252,17 +288,18 @@ func (c *comparer) compareService(os, ns protoreflect.ServiceDescriptor) {
 		if b == nil {
 			if deprecated(a) {
 				c.emit(ruleMethodDeletedAfterDeprecation, ruleAnswers(ruleMethodDeletedAfterDeprecation), subject,
-					fmt.Sprintf("deprecated method %s was deleted", a.Name()), pos(a), nil)
+					fmt.Sprintf("deprecated method %s was deleted", a.Name()), c.pos(a), nil)
 			} else {
 				c.emit(ruleMethodDeleted, ruleAnswers(ruleMethodDeleted), subject,
-					fmt.Sprintf("method %s was deleted", a.Name()), pos(a), nil)
+					fmt.Sprintf("method %s was deleted", a.Name()), c.pos(a), nil)
 			}
 			continue
 		}
 		if a.IsStreamingClient() != b.IsStreamingClient() || a.IsStreamingServer() != b.IsStreamingServer() {
 			c.emit(ruleMethodStreamingChanged, ruleAnswers(ruleMethodStreamingChanged), subject,
-				fmt.Sprintf("method %s changed from %s to %s", a.Name(), streaming(a), streaming(b)), pos(a), pos(b))
+				fmt.Sprintf("method %s changed from %s to %s", a.Name(), streaming(a), streaming(b)), c.pos(a), c.pos(b))
 		}
+		c.compareIdempotency(a, b, subject)
 		c.compareMethodType(ruleMethodRequestTypeChanged, "request", a.Input(), b.Input(), subject, a, b)
 		c.compareMethodType(ruleMethodResponseTypeChanged, "response", a.Output(), b.Output(), subject, a, b)
 	}
@@ -270,7 +307,7 @@ func (c *comparer) compareService(os, ns protoreflect.ServiceDescriptor) {
 		b := nm.Get(i)
 		if om.ByName(b.Name()) == nil {
 			c.emit(ruleMethodAdded, ruleAnswers(ruleMethodAdded), string(ns.FullName())+"."+string(b.Name()),
-				fmt.Sprintf("method %s was added", b.Name()), nil, pos(b))
+				fmt.Sprintf("method %s was added", b.Name()), nil, c.pos(b))
 		}
 	}
 }
@@ -288,7 +325,39 @@ func (c *comparer) compareMethodType(r *compat.Rule, role string, ot, nt protore
 	if bOK, fOK, any := c.combine(r.Scope, ans); !any || bOK && fOK {
 		return
 	}
-	c.emit(r, ans, subject, fmt.Sprintf("method %s changed its %s type from %s to %s", a.Name(), role, ot.FullName(), nt.FullName()), pos(a), pos(b))
+	c.emit(r, ans, subject, fmt.Sprintf("method %s changed its %s type from %s to %s", a.Name(), role, ot.FullName(), nt.FullName()), c.pos(a), c.pos(b))
+}
+
+// idempotencyRank orders the idempotency levels by the strength of their promise.
+var idempotencyRank = map[descriptorpb.MethodOptions_IdempotencyLevel]int{
+	descriptorpb.MethodOptions_IDEMPOTENCY_UNKNOWN: 0,
+	descriptorpb.MethodOptions_IDEMPOTENT:          1,
+	descriptorpb.MethodOptions_NO_SIDE_EFFECTS:     2,
+}
+
+// idempotency returns a method's idempotency_level option.
+func idempotency(m protoreflect.MethodDescriptor) descriptorpb.MethodOptions_IdempotencyLevel {
+	type leveled interface {
+		GetIdempotencyLevel() descriptorpb.MethodOptions_IdempotencyLevel
+	}
+	if o, ok := m.Options().(leveled); ok {
+		return o.GetIdempotencyLevel()
+	}
+	return descriptorpb.MethodOptions_IDEMPOTENCY_UNKNOWN
+}
+
+// compareIdempotency reports a method whose idempotency level changed: a stronger promise
+// is read-tolerant (servers first), a weaker one breaking.
+func (c *comparer) compareIdempotency(a, b protoreflect.MethodDescriptor, subject string) {
+	ol, nl := idempotency(a), idempotency(b)
+	if ol == nl {
+		return
+	}
+	r := ruleMethodIdempotencyStrengthened
+	if idempotencyRank[nl] < idempotencyRank[ol] {
+		r = ruleMethodIdempotencyWeakened
+	}
+	c.emit(r, ruleAnswers(r), subject, fmt.Sprintf("method %s changed its idempotency level from %s to %s", a.Name(), ol, nl), c.pos(a), c.pos(b))
 }
 
 func streaming(m protoreflect.MethodDescriptor) string {

@@ -1,6 +1,9 @@
 package proto
 
 import (
+	"slices"
+	"strconv"
+
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -206,6 +209,7 @@ func (c *comparer) dryRun(key pairKey, compare func(sub *comparer)) answers {
 	for _, enc := range []Encoding{Wire, JSON} {
 		sub := *c
 		sub.findings = nil
+		sub.dry = true
 		sub.wire, sub.json = enc == Wire, enc == JSON
 		compare(&sub)
 		b, f := true, true
@@ -222,4 +226,47 @@ func (c *comparer) dryRun(key pairKey, compare func(sub *comparer)) answers {
 		c.types.memo[key] = a
 	}
 	return a
+}
+
+// wireKey is a signature of a message's wire shape: its field numbers with their kinds and
+// cardinalities, in number order. Two messages that are wire-equal (shapes.messages) have
+// the same key, so looking for a twin of the same shape needs to compare only the
+// messages of its key, not every added message.
+func wireKey(m protoreflect.MessageDescriptor) string {
+	fs := m.Fields()
+	nums := make([]protoreflect.FieldNumber, fs.Len())
+	for i := range nums {
+		nums[i] = fs.Get(i).Number()
+	}
+	slices.Sort(nums)
+	b := make([]byte, 0, 8*len(nums))
+	for _, n := range nums {
+		f := fs.ByNumber(n)
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, ':', byte(f.Kind()), byte(f.Cardinality()), ',')
+	}
+	return string(b)
+}
+
+// shapeIndex holds candidate messages by wireKey, each list in the order given.
+type shapeIndex map[string][]protoreflect.MessageDescriptor
+
+func newShapeIndex(ms []protoreflect.MessageDescriptor) shapeIndex {
+	ix := shapeIndex{}
+	for _, m := range ms {
+		if m.IsMapEntry() || m.Fields().Len() == 0 {
+			continue
+		}
+		k := wireKey(m)
+		ix[k] = append(ix[k], m)
+	}
+	return ix
+}
+
+// candidates returns the messages that may have the shape of m, in their original order.
+func (ix shapeIndex) candidates(m protoreflect.MessageDescriptor) []protoreflect.MessageDescriptor {
+	if m.IsMapEntry() || m.Fields().Len() == 0 {
+		return nil
+	}
+	return ix[wireKey(m)]
 }
