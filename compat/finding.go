@@ -11,6 +11,9 @@ const (
 	KindJSONSchema Kind = "jsonschema"
 	KindOpenAPI    Kind = "openapi"
 	KindSQL        Kind = "sql"
+	// KindGo is Go code that writes, reads or serializes the other kinds of contract: the
+	// rules of the go/analysis passes in analyzers/, whose examples are Go code.
+	KindGo Kind = "go"
 )
 
 // Finding is one change between two versions of a contract, with the two answers of the

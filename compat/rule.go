@@ -146,6 +146,8 @@ func kindOrder(k Kind) string {
 		return "2"
 	case KindSQL:
 		return "3"
+	case KindGo:
+		return "4"
 	}
 	return "9" + string(k)
 }

@@ -13,6 +13,7 @@ var kindTitles = map[Kind]string{
 	KindJSONSchema: "JSON Schema",
 	KindOpenAPI:    "OpenAPI",
 	KindSQL:        "PostgreSQL migrations",
+	KindGo:         "Go code (analyzers)",
 }
 
 // fence returns the code fence language for a kind's examples.
@@ -24,6 +25,8 @@ func fence(k Kind) string {
 		return "yaml"
 	case KindSQL:
 		return "sql"
+	case KindGo:
+		return "go"
 	}
 	return ""
 }
