@@ -491,30 +491,46 @@ func (pc *ProtoContracts) mapRPCs(pkg *Package) {
 			}
 		}
 	}
-	scope := pkg.Types.Scope()
-	for _, name := range scope.Names() {
-		iface, ok := scope.Lookup(name).Type().Underlying().(*types.Interface)
-		if !ok {
-			continue
-		}
-		for _, impl := range scope.Names() {
-			tn, ok := scope.Lookup(impl).(*types.TypeName)
-			if !ok || types.IsInterface(tn.Type()) {
+	// A client interface is what a generated constructor returns, built from the
+	// client type (NewOrderServiceClient returns &orderServiceClient{...}). Handler
+	// interfaces, which a client type may happen to satisfy too, are parameters instead,
+	// and calling them is the server's own business.
+	for _, f := range generated {
+		for _, decl := range f.Decls {
+			d, ok := decl.(*ast.FuncDecl)
+			if !ok || d.Recv != nil || d.Body == nil {
 				continue
 			}
-			ptr := types.NewPointer(tn.Type())
-			if !types.Implements(ptr, iface) {
+			fn, _ := pkg.Info.Defs[d.Name].(*types.Func)
+			if fn == nil || fn.Type().(*types.Signature).Results().Len() != 1 {
 				continue
 			}
-			for i := 0; i < iface.NumMethods(); i++ {
-				im := iface.Method(i)
-				obj, _, _ := types.LookupFieldOrMethod(ptr, false, pkg.Types, im.Name())
-				if p, ok := pc.RPCs[obj]; ok {
-					if prev, dup := pc.RPCs[im]; !dup || prev == p {
+			iface, ok := fn.Type().(*types.Signature).Results().At(0).Type().Underlying().(*types.Interface)
+			if !ok {
+				continue
+			}
+			ast.Inspect(d.Body, func(n ast.Node) bool {
+				ret, ok := n.(*ast.ReturnStmt)
+				if !ok || len(ret.Results) != 1 {
+					return true
+				}
+				e := ast.Unparen(ret.Results[0])
+				if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+					e = u.X
+				}
+				if _, ok := e.(*ast.CompositeLit); !ok {
+					return true
+				}
+				impl := pkg.Info.TypeOf(ret.Results[0])
+				for i := 0; i < iface.NumMethods(); i++ {
+					im := iface.Method(i)
+					obj, _, _ := types.LookupFieldOrMethod(impl, false, pkg.Types, im.Name())
+					if p, ok := pc.RPCs[obj]; ok {
 						pc.RPCs[im] = p
 					}
 				}
-			}
+				return true
+			})
 		}
 	}
 }

@@ -4,7 +4,7 @@ package api
 // Status is an order's status as the HTTP API sends it.
 //
 //compatcheck:contract
-type Status string
+type Status string // want Status:`added json api.Status: StatusRefunded="refunded"`
 
 // The statuses; StatusRefunded is new in this release.
 const (

@@ -1,4 +1,4 @@
-// Package store keeps orders in PostgreSQL; its migrations are embedded.
+// Package store keeps orders in PostgreSQL; its migrations are embedded. // want package:"adds labels order_status \\[refunded\\]"
 package store
 
 import (

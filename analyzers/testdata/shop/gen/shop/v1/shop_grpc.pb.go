@@ -201,3 +201,109 @@ var OrderService_ServiceDesc = grpc.ServiceDesc{
 	},
 	Metadata: "shop/v1/shop.proto",
 }
+
+const (
+	ReturnService_StartReturn_FullMethodName = "/shop.v1.ReturnService/StartReturn"
+)
+
+// ReturnServiceClient is the client API for ReturnService service.
+//
+// For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
+//
+// ReturnService is new in this release: every method of it is added.
+type ReturnServiceClient interface {
+	StartReturn(ctx context.Context, in *ReturnRequest, opts ...grpc.CallOption) (*ReturnReply, error)
+}
+
+type returnServiceClient struct {
+	cc grpc.ClientConnInterface
+}
+
+func NewReturnServiceClient(cc grpc.ClientConnInterface) ReturnServiceClient {
+	return &returnServiceClient{cc}
+}
+
+func (c *returnServiceClient) StartReturn(ctx context.Context, in *ReturnRequest, opts ...grpc.CallOption) (*ReturnReply, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReturnReply)
+	err := c.cc.Invoke(ctx, ReturnService_StartReturn_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReturnServiceServer is the server API for ReturnService service.
+// All implementations must embed UnimplementedReturnServiceServer
+// for forward compatibility.
+//
+// ReturnService is new in this release: every method of it is added.
+type ReturnServiceServer interface {
+	StartReturn(context.Context, *ReturnRequest) (*ReturnReply, error)
+	mustEmbedUnimplementedReturnServiceServer()
+}
+
+// UnimplementedReturnServiceServer must be embedded to have
+// forward compatible implementations.
+//
+// NOTE: this should be embedded by value instead of pointer to avoid a nil
+// pointer dereference when methods are called.
+type UnimplementedReturnServiceServer struct{}
+
+func (UnimplementedReturnServiceServer) StartReturn(context.Context, *ReturnRequest) (*ReturnReply, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method StartReturn not implemented")
+}
+func (UnimplementedReturnServiceServer) mustEmbedUnimplementedReturnServiceServer() {}
+func (UnimplementedReturnServiceServer) testEmbeddedByValue()                       {}
+
+// UnsafeReturnServiceServer may be embedded to opt out of forward compatibility for this service.
+// Use of this interface is not recommended, as added methods to ReturnServiceServer will
+// result in compilation errors.
+type UnsafeReturnServiceServer interface {
+	mustEmbedUnimplementedReturnServiceServer()
+}
+
+func RegisterReturnServiceServer(s grpc.ServiceRegistrar, srv ReturnServiceServer) {
+	// If the following call pancis, it indicates UnimplementedReturnServiceServer was
+	// embedded by pointer and is nil.  This will cause panics if an
+	// unimplemented method is ever invoked, so we test this at initialization
+	// time to prevent it from happening at runtime later due to I/O.
+	if t, ok := srv.(interface{ testEmbeddedByValue() }); ok {
+		t.testEmbeddedByValue()
+	}
+	s.RegisterService(&ReturnService_ServiceDesc, srv)
+}
+
+func _ReturnService_StartReturn_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReturnRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReturnServiceServer).StartReturn(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReturnService_StartReturn_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReturnServiceServer).StartReturn(ctx, req.(*ReturnRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+// ReturnService_ServiceDesc is the grpc.ServiceDesc for ReturnService service.
+// It's only intended for direct use with grpc.RegisterService,
+// and not to be introspected or modified (even as a copy)
+var ReturnService_ServiceDesc = grpc.ServiceDesc{
+	ServiceName: "shop.v1.ReturnService",
+	HandlerType: (*ReturnServiceServer)(nil),
+	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "StartReturn",
+			Handler:    _ReturnService_StartReturn_Handler,
+		},
+	},
+	Streams:  []grpc.StreamDesc{},
+	Metadata: "shop/v1/shop.proto",
+}

@@ -23,6 +23,8 @@ const _ = connect.IsAtLeastVersion1_13_0
 const (
 	// OrderServiceName is the fully-qualified name of the OrderService service.
 	OrderServiceName = "shop.v1.OrderService"
+	// ReturnServiceName is the fully-qualified name of the ReturnService service.
+	ReturnServiceName = "shop.v1.ReturnService"
 )
 
 // These constants are the fully-qualified names of the RPCs defined in this package. They're
@@ -40,6 +42,9 @@ const (
 	// OrderServiceRefundOrderProcedure is the fully-qualified name of the OrderService's RefundOrder
 	// RPC.
 	OrderServiceRefundOrderProcedure = "/shop.v1.OrderService/RefundOrder"
+	// ReturnServiceStartReturnProcedure is the fully-qualified name of the ReturnService's StartReturn
+	// RPC.
+	ReturnServiceStartReturnProcedure = "/shop.v1.ReturnService/StartReturn"
 )
 
 // OrderServiceClient is a client for the shop.v1.OrderService service.
@@ -164,4 +169,74 @@ func (UnimplementedOrderServiceHandler) ListOrders(context.Context, *connect.Req
 
 func (UnimplementedOrderServiceHandler) RefundOrder(context.Context, *connect.Request[v1.RefundOrderRequest]) (*connect.Response[v1.Order], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("shop.v1.OrderService.RefundOrder is not implemented"))
+}
+
+// ReturnServiceClient is a client for the shop.v1.ReturnService service.
+type ReturnServiceClient interface {
+	StartReturn(context.Context, *connect.Request[v1.ReturnRequest]) (*connect.Response[v1.ReturnReply], error)
+}
+
+// NewReturnServiceClient constructs a client for the shop.v1.ReturnService service. By default, it
+// uses the Connect protocol with the binary Protobuf Codec, asks for gzipped responses, and sends
+// uncompressed requests. To use the gRPC or gRPC-Web protocols, supply the connect.WithGRPC() or
+// connect.WithGRPCWeb() options.
+//
+// The URL supplied here should be the base URL for the Connect or gRPC server (for example,
+// http://api.acme.com or https://acme.com/grpc).
+func NewReturnServiceClient(httpClient connect.HTTPClient, baseURL string, opts ...connect.ClientOption) ReturnServiceClient {
+	baseURL = strings.TrimRight(baseURL, "/")
+	returnServiceMethods := v1.File_shop_v1_shop_proto.Services().ByName("ReturnService").Methods()
+	return &returnServiceClient{
+		startReturn: connect.NewClient[v1.ReturnRequest, v1.ReturnReply](
+			httpClient,
+			baseURL+ReturnServiceStartReturnProcedure,
+			connect.WithSchema(returnServiceMethods.ByName("StartReturn")),
+			connect.WithClientOptions(opts...),
+		),
+	}
+}
+
+// returnServiceClient implements ReturnServiceClient.
+type returnServiceClient struct {
+	startReturn *connect.Client[v1.ReturnRequest, v1.ReturnReply]
+}
+
+// StartReturn calls shop.v1.ReturnService.StartReturn.
+func (c *returnServiceClient) StartReturn(ctx context.Context, req *connect.Request[v1.ReturnRequest]) (*connect.Response[v1.ReturnReply], error) {
+	return c.startReturn.CallUnary(ctx, req)
+}
+
+// ReturnServiceHandler is an implementation of the shop.v1.ReturnService service.
+type ReturnServiceHandler interface {
+	StartReturn(context.Context, *connect.Request[v1.ReturnRequest]) (*connect.Response[v1.ReturnReply], error)
+}
+
+// NewReturnServiceHandler builds an HTTP handler from the service implementation. It returns the
+// path on which to mount the handler and the handler itself.
+//
+// By default, handlers support the Connect, gRPC, and gRPC-Web protocols with the binary Protobuf
+// and JSON codecs. They also support gzip compression.
+func NewReturnServiceHandler(svc ReturnServiceHandler, opts ...connect.HandlerOption) (string, http.Handler) {
+	returnServiceMethods := v1.File_shop_v1_shop_proto.Services().ByName("ReturnService").Methods()
+	returnServiceStartReturnHandler := connect.NewUnaryHandler(
+		ReturnServiceStartReturnProcedure,
+		svc.StartReturn,
+		connect.WithSchema(returnServiceMethods.ByName("StartReturn")),
+		connect.WithHandlerOptions(opts...),
+	)
+	return "/shop.v1.ReturnService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case ReturnServiceStartReturnProcedure:
+			returnServiceStartReturnHandler.ServeHTTP(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
+// UnimplementedReturnServiceHandler returns CodeUnimplemented from all methods.
+type UnimplementedReturnServiceHandler struct{}
+
+func (UnimplementedReturnServiceHandler) StartReturn(context.Context, *connect.Request[v1.ReturnRequest]) (*connect.Response[v1.ReturnReply], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("shop.v1.ReturnService.StartReturn is not implemented"))
 }
