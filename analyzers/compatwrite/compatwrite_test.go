@@ -73,4 +73,6 @@ func TestGeneratedFacts(t *testing.T) {
 // recorder collects what analysistest reports instead of failing the test.
 type recorder struct{ errors []string }
 
-func (r *recorder) Errorf(format string, args ...any) { r.errors = append(r.errors, fmt.Sprintf(format, args...)) }
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}

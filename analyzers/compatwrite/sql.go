@@ -79,7 +79,7 @@ func (st *state) sqlAdditions(ctx context.Context, baseline *contract.Snapshot) 
 type sqlWrite struct {
 	label, typ, column string
 	// loc is the label's byte offset in the SQL text.
-	loc int
+	loc  int
 	verb string
 }
 

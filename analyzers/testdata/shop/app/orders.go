@@ -4,21 +4,21 @@ package app
 import (
 	"context"
 
-	shopv1 "example.com/shop/gen/shop/v1"
 	"example.com/shop/flags"
+	shopv1 "example.com/shop/gen/shop/v1"
 )
 
 var names = map[shopv1.Status]string{shopv1.Status_STATUS_REFUNDED: "refunded"}
 
 // Writes of values added in this release are reported.
 func writes(o *shopv1.Order, ch chan<- shopv1.Status, send func(shopv1.Status)) shopv1.Status {
-	o.Status = shopv1.Status_STATUS_REFUNDED              // want `shop.v1.Status.STATUS_REFUNDED \(= 3\) was added to shop/v1/shop.proto since the baseline.* \(ENUM_VALUE_WRITTEN_BEFORE_READERS\)`
-	_ = &shopv1.Order{Status: shopv1.Status_STATUS_REFUNDED} // want `written to shop.v1.Order.status`
-	o.Kind = shopv1.Order_KIND_WHOLESALE                   // want `shop.v1.Order.Kind.KIND_WHOLESALE \(= 2\) was added`
+	o.Status = shopv1.Status_STATUS_REFUNDED                                          // want `shop.v1.Status.STATUS_REFUNDED \(= 3\) was added to shop/v1/shop.proto since the baseline.* \(ENUM_VALUE_WRITTEN_BEFORE_READERS\)`
+	_ = &shopv1.Order{Status: shopv1.Status_STATUS_REFUNDED}                          // want `written to shop.v1.Order.status`
+	o.Kind = shopv1.Order_KIND_WHOLESALE                                              // want `shop.v1.Order.Kind.KIND_WHOLESALE \(= 2\) was added`
 	_ = &shopv1.Item{Availability: shopv1.Availability_AVAILABILITY_BACKORDER.Enum()} // want `shop.v1.Availability.AVAILABILITY_BACKORDER .* written to shop.v1.Item.availability`
-	ch <- shopv1.Status_STATUS_REFUNDED // want `STATUS_REFUNDED`
-	send(shopv1.Status(3))              // want `STATUS_REFUNDED`
-	var s shopv1.Status = 3             // want `STATUS_REFUNDED`
+	ch <- shopv1.Status_STATUS_REFUNDED                                               // want `STATUS_REFUNDED`
+	send(shopv1.Status(3))                                                            // want `STATUS_REFUNDED`
+	var s shopv1.Status = 3                                                           // want `STATUS_REFUNDED`
 	_ = s
 	return shopv1.Status_STATUS_REFUNDED // want `STATUS_REFUNDED`
 }
