@@ -314,22 +314,26 @@ func (d *deriver) schema(t types.Type) map[string]any {
 }
 
 // implements reports whether t or *t has a method of the given name with the shape of
-// json.Marshaler (MarshalJSON() ([]byte, error)) or encoding.TextMarshaler.
+// json.Marshaler (MarshalJSON() ([]byte, error)) or encoding.TextMarshaler. encoding/json
+// calls a pointer method only on addressable values (fields of a struct marshaled through
+// a pointer); the derivation assumes it is called, as it is for the usual json.Marshal(&v).
 func implements(t types.Type, method string) bool {
-	for _, typ := range []types.Type{t, types.NewPointer(t)} {
-		obj, _, _ := types.LookupFieldOrMethod(typ, false, nil, method)
-		fn, ok := obj.(*types.Func)
-		if !ok {
-			continue
-		}
-		sig := fn.Type().(*types.Signature)
-		if sig.Params().Len() == 0 && sig.Results().Len() == 2 {
-			if s, ok := sig.Results().At(0).Type().(*types.Slice); ok && types.Identical(s.Elem(), types.Typ[types.Byte]) {
-				return true
-			}
-		}
+	return hasMethod(t, method) || hasMethod(types.NewPointer(t), method)
+}
+
+// hasMethod reports whether t's own method set has such a method.
+func hasMethod(t types.Type, method string) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, false, nil, method)
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return false
 	}
-	return false
+	sig := fn.Type().(*types.Signature)
+	if sig.Params().Len() != 0 || sig.Results().Len() != 2 {
+		return false
+	}
+	s, ok := sig.Results().At(0).Type().(*types.Slice)
+	return ok && types.Identical(s.Elem(), types.Typ[types.Byte])
 }
 
 // underlying derives the schema of an unnamed type (or a named type's underlying type).
@@ -347,22 +351,20 @@ func (d *deriver) underlying(t types.Type) map[string]any {
 	case *types.Array:
 		return map[string]any{"type": "array", "items": d.schema(u.Elem()), "minItems": u.Len(), "maxItems": u.Len()}
 	case *types.Map:
+		// Map keys, as encoding/json writes them: strings as they are, then keys whose
+		// type (not its pointer: keys are not addressable) is a TextMarshaler, then
+		// integers in decimal; other key types make Marshal fail.
 		s := map[string]any{"type": "object", "additionalProperties": d.schema(u.Elem())}
-		switch k := u.Key().Underlying().(type) {
-		case *types.Basic:
-			switch {
-			case k.Info()&types.IsString != 0:
-			case k.Info()&types.IsUnsigned != 0:
-				s["propertyNames"] = map[string]any{"pattern": "^[0-9]+$"}
-			case k.Info()&types.IsInteger != 0:
-				s["propertyNames"] = map[string]any{"pattern": "^-?[0-9]+$"}
-			default:
-				return map[string]any{} // encoding/json refuses other key kinds
-			}
+		k, _ := u.Key().Underlying().(*types.Basic)
+		switch {
+		case k != nil && k.Info()&types.IsString != 0:
+		case hasMethod(u.Key(), "MarshalText"):
+		case k != nil && k.Info()&types.IsUnsigned != 0:
+			s["propertyNames"] = map[string]any{"pattern": "^[0-9]+$"}
+		case k != nil && k.Info()&types.IsInteger != 0:
+			s["propertyNames"] = map[string]any{"pattern": "^-?[0-9]+$"}
 		default:
-			if !implements(u.Key(), "MarshalText") {
-				return map[string]any{}
-			}
+			return map[string]any{}
 		}
 		return nullable(s)
 	case *types.Struct:

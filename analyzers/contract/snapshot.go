@@ -237,8 +237,12 @@ func Decode(data []byte) (*Snapshot, error) {
 	if err := dec.Decode(&w); err != nil {
 		return nil, decodeError(dec, data, err)
 	}
+	end := int(dec.InputOffset())
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &DecodeError{Offset: int(dec.InputOffset()), Msg: "unexpected data after the snapshot"}
+		for end < len(data) && strings.ContainsRune(" \t\r\n", rune(data[end])) {
+			end++
+		}
+		return nil, &DecodeError{Offset: end, Msg: "unexpected data after the snapshot"}
 	}
 	switch {
 	case w.Version == nil:
@@ -269,9 +273,16 @@ func decodeError(dec *json.Decoder, data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return &DecodeError{Offset: int(syn.Offset), Msg: "invalid JSON: " + syn.Error()}
+		// The offset is just past the character that broke the syntax.
+		return &DecodeError{Offset: max(int(syn.Offset)-1, 0), Msg: "invalid JSON: " + syn.Error()}
 	case errors.As(err, &typ):
-		return &DecodeError{Offset: int(typ.Offset), Msg: fmt.Sprintf("%s must be %s, not %s", typ.Field, typ.Type, typ.Value)}
+		// The offset is past the value; the key it belongs to is the place to show.
+		off := int(typ.Offset)
+		key := typ.Field[strings.LastIndexByte(typ.Field, '.')+1:]
+		if i := bytes.LastIndex(data[:min(off, len(data))], []byte(`"`+key+`"`)); i >= 0 {
+			off = i
+		}
+		return &DecodeError{Offset: off, Msg: fmt.Sprintf("%s must be %s, not %s", typ.Field, typ.Type, typ.Value)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &DecodeError{Offset: len(data), Msg: "the snapshot ends early"}
 	}

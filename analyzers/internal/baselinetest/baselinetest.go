@@ -15,7 +15,18 @@ import (
 	"github.com/compatcheck/compatcheck/analyzers/contract"
 )
 
-var update = flag.Bool("update", false, "rewrite the baseline files of the test packages from their old/ trees")
+// The -update flag rewrites the baseline files of the test packages from their old/
+// trees. A test binary may already define it for its own goldens; then that one is used.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files, and the baseline files of the test packages from their old/ trees")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // Check loads the packages patterns name from the old tree (GOPATH-style when env sets
 // GOPATH, else the module at oldDir) and checks that each baseline file in the new tree is
@@ -44,7 +55,7 @@ func Check(t *testing.T, oldDir, newDir string, env []string, opts contract.Opti
 			t.Fatal(err)
 		}
 		file := filepath.Join(newDir, rel, contract.FileName)
-		if *update {
+		if updating() {
 			if err := os.WriteFile(file, want, 0o644); err != nil {
 				t.Fatal(err)
 			}
