@@ -42,7 +42,11 @@ func Load(ctx context.Context, dir string, env []string, patterns ...string) ([]
 	var out []*Loaded
 	for _, p := range pkgs {
 		for _, e := range p.Errors {
-			errs = append(errs, e.Error())
+			if e.Pos == "" || e.Pos == "-" {
+				errs = append(errs, e.Msg)
+			} else {
+				errs = append(errs, e.Pos+": "+e.Msg)
+			}
 		}
 		if len(p.Errors) > 0 || p.Types == nil {
 			continue

@@ -31,7 +31,7 @@ func Insert(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	// A cast names the type without a column.
-	_, err := db.ExecContext(ctx, `INSERT INTO audit (what) SELECT 'refunded'::order_status`) // want `enum label 'refunded'`
+	_, err := db.ExecContext(ctx, `INSERT INTO audit (what) SELECT 'refunded'::order_status`) // want `enum label 'refunded' of order_status to audit.what.* \(ENUM_LABEL_WRITTEN_BEFORE_READERS\)`
 	return err
 }
 
