@@ -46,6 +46,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (status i
 	if len(args) > 0 && args[0] == "rules" {
 		return fail(stderr, runRules(args[1:], stdout))
 	}
+	if len(args) > 0 && args[0] == "baseline" {
+		return runBaseline(ctx, args[1:], stdout, stderr)
+	}
 	status, err := runCompare(ctx, args, stdout)
 	if err != nil {
 		return fail(stderr, err)
