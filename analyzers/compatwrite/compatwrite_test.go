@@ -76,3 +76,13 @@ type recorder struct{ errors []string }
 func (r *recorder) Errorf(format string, args ...any) {
 	r.errors = append(r.errors, fmt.Sprintf(format, args...))
 }
+
+func TestGatesFlag(t *testing.T) {
+	a := compatwrite.New(compatwrite.Config{Gates: []string{"b.G"}})
+	if err := a.Flags.Set("gates", " a.F, (*c.T).M ,"); err != nil {
+		t.Fatal(err)
+	}
+	assert.Equal(t, "(*c.T).M,a.F,b.G", a.Flags.Lookup("gates").Value.String())
+	// Analyzers built from one configuration do not share their gates.
+	assert.Equal(t, "", compatwrite.Analyzer.Flags.Lookup("gates").Value.String())
+}
