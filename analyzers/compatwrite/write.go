@@ -168,46 +168,56 @@ func declaredConst(tn *types.TypeName, v addedValue) *types.Const {
 	return nil
 }
 
-// writtenField names the generated message field a value is written to, from the
-// message's fact and the field's protobuf struct tag: "shop.v1.Order.status".
-func (st *state) writtenField(stack []ast.Node) string {
+// useSite climbs from the expression at the top of the stack through parentheses and
+// .Enum() calls (proto2 and editions pointer fields), which pass the value on unchanged,
+// to the node that uses it. It returns that node's index in the stack, or -1, and the
+// child of it that holds the value.
+func useSite(stack []ast.Node) (int, ast.Node) {
 	child := stack[len(stack)-1]
 	for i := len(stack) - 2; i >= 0; i-- {
 		switch p := stack[i].(type) {
 		case *ast.ParenExpr:
 			child = p
 			continue
-		case *ast.CallExpr:
-			// x.Enum() for proto2 and editions pointer fields: child is the selector.
-			if p.Fun == child {
-				child = p
-				continue
-			}
 		case *ast.SelectorExpr:
-			if p.X == child && p.Sel.Name == "Enum" {
-				child = p
-				continue
-			}
-		case *ast.KeyValueExpr:
-			if p.Value == child {
-				if id, ok := p.Key.(*ast.Ident); ok {
-					if v, ok := st.pass.TypesInfo.Uses[id].(*types.Var); ok && v.IsField() {
-						return st.protoFieldName(v)
-					}
-				}
-			}
-		case *ast.AssignStmt:
-			for j, rhs := range p.Rhs {
-				if rhs == child && j < len(p.Lhs) {
-					if sel, ok := p.Lhs[j].(*ast.SelectorExpr); ok {
-						if s := st.pass.TypesInfo.Selections[sel]; s != nil && s.Kind() == types.FieldVal {
-							return st.protoFieldName(s.Obj().(*types.Var))
-						}
-					}
+			if p.X == child && p.Sel.Name == "Enum" && i > 0 {
+				if call, ok := stack[i-1].(*ast.CallExpr); ok && call.Fun == p {
+					child = call
+					i--
+					continue
 				}
 			}
 		}
+		return i, child
+	}
+	return -1, child
+}
+
+// writtenField names the generated message field a value is written to, from the
+// message's fact and the field's protobuf struct tag: "shop.v1.Order.status".
+func (st *state) writtenField(stack []ast.Node) string {
+	i, child := useSite(stack)
+	if i < 0 {
 		return ""
+	}
+	switch p := stack[i].(type) {
+	case *ast.KeyValueExpr:
+		if id, ok := p.Key.(*ast.Ident); ok && p.Value == child {
+			if v, ok := st.pass.TypesInfo.Uses[id].(*types.Var); ok && v.IsField() {
+				return st.protoFieldName(v)
+			}
+		}
+	case *ast.AssignStmt:
+		for j, rhs := range p.Rhs {
+			if rhs != child || j >= len(p.Lhs) {
+				continue
+			}
+			if sel, ok := p.Lhs[j].(*ast.SelectorExpr); ok {
+				if s := st.pass.TypesInfo.Selections[sel]; s != nil && s.Kind() == types.FieldVal {
+					return st.protoFieldName(s.Obj().(*types.Var))
+				}
+			}
+		}
 	}
 	return ""
 }
@@ -263,57 +273,37 @@ func fieldOwner(v *types.Var) *types.TypeName {
 
 // isRead reports whether the expression at the top of the stack is only read where it
 // stands: compared, matched by a switch case, used as a lookup key or map literal key,
-// or the receiver of a method call (other than Enum, which returns a pointer to write).
+// the value of a constant declaration, or the receiver of a method call (other than
+// Enum, which returns a pointer to write).
 func isRead(stack []ast.Node) bool {
-	child := stack[len(stack)-1]
-	for i := len(stack) - 2; i >= 0; i-- {
-		switch p := stack[i].(type) {
-		case *ast.ParenExpr:
-			child = p
-			continue
-		case *ast.BinaryExpr:
-			switch p.Op {
-			case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
-				return true
-			}
-			return false
-		case *ast.CaseClause:
-			for _, x := range p.List {
-				if x == child {
-					return true
-				}
-			}
-			return false
-		case *ast.IndexExpr:
-			return p.Index == child
-		case *ast.ValueSpec:
-			// Declaring a constant (const StatusRefunded Status = "refunded") writes
-			// nothing; initializing a variable does.
-			if i == 0 {
-				return false
-			}
-			gd, ok := stack[i-1].(*ast.GenDecl)
-			return ok && gd.Tok == token.CONST
-		case *ast.KeyValueExpr:
-			if p.Key != child {
-				return false
-			}
-			// A key: of a map literal (read), or a struct field's name (not an expression).
-			return true
-		case *ast.SelectorExpr:
-			if p.X != child {
-				return false
-			}
-			if p.Sel.Name == "Enum" && i > 0 {
-				if call, ok := stack[i-1].(*ast.CallExpr); ok && call.Fun == p {
-					child = call
-					i--
-					continue
-				}
-			}
+	i, child := useSite(stack)
+	if i < 0 {
+		return false
+	}
+	switch p := stack[i].(type) {
+	case *ast.BinaryExpr:
+		switch p.Op {
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
 			return true
 		}
-		return false
+	case *ast.CaseClause:
+		for _, x := range p.List {
+			if x == child {
+				return true
+			}
+		}
+	case *ast.IndexExpr:
+		return p.Index == child
+	case *ast.ValueSpec:
+		// Declaring a constant (const StatusRefunded Status = "refunded") writes
+		// nothing; initializing a variable does.
+		gd, ok := stack[i-1].(*ast.GenDecl)
+		return ok && gd.Tok == token.CONST
+	case *ast.KeyValueExpr:
+		// A key: of a map literal (read), or a struct field's name (not an expression).
+		return p.Key == child
+	case *ast.SelectorExpr:
+		return p.X == child
 	}
 	return false
 }

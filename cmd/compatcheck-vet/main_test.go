@@ -2,9 +2,9 @@ package main
 
 import (
 	"os/exec"
-	"strings"
 	"testing"
 
+	"github.com/compatcheck/compatcheck/internal/scripttest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -23,16 +23,9 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
-			for _, v := range []string{"GOCACHE", "GOMODCACHE", "GOROOT"} {
-				out, err := exec.Command("go", "env", v).Output()
-				if err != nil {
-					return err
-				}
-				env.Setenv(v, strings.TrimSpace(string(out)))
+			if err := scripttest.HostGo(env); err != nil {
+				return err
 			}
-			env.Setenv("GOPROXY", "off")
-			env.Setenv("GOTOOLCHAIN", "local")
-			env.Setenv("GOFLAGS", "")
 			// go vet and go fix need the tool's path; testscript put it on PATH.
 			tool, err := exec.LookPath("compatcheck-vet")
 			if err != nil {

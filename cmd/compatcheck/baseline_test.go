@@ -3,9 +3,9 @@ package main
 import (
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/compatcheck/compatcheck/internal/scripttest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -19,18 +19,6 @@ func TestBaselineScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "baseline"),
 		RequireExplicitExec: true,
-		Setup: func(env *testscript.Env) error {
-			for _, v := range []string{"GOCACHE", "GOMODCACHE", "GOROOT"} {
-				out, err := exec.Command("go", "env", v).Output()
-				if err != nil {
-					return err
-				}
-				env.Setenv(v, strings.TrimSpace(string(out)))
-			}
-			env.Setenv("GOPROXY", "off")
-			env.Setenv("GOTOOLCHAIN", "local")
-			env.Setenv("GOFLAGS", "-mod=mod")
-			return nil
-		},
+		Setup:               scripttest.HostGo,
 	})
 }
