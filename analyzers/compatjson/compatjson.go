@@ -48,9 +48,8 @@ func New(cfg Config) *analysis.Analyzer {
 // accept model finds no reader that fails.
 var reported = map[string]bool{"PROPERTY_REMOVED": true, "PROPERTY_REMOVED_FROM_CLOSED_OBJECT": true}
 
-// skipped are the rules left to others: added enum values are compatwrite's, and a new
-// contract type has no old readers.
-var skipped = map[string]bool{"ENUM_MEMBER_ADDED": true, "SCHEMA_FILE_ADDED": true}
+// skipped are the rules left to others: added enum values are compatwrite's.
+var skipped = map[string]bool{"ENUM_MEMBER_ADDED": true}
 
 func run(pass *analysis.Pass, cfg *Config) error {
 	pkg := analysisutil.Package(pass)
@@ -68,7 +67,7 @@ func run(pass *analysis.Pass, cfg *Config) error {
 	// A definition reached from several roots is compared once per root; it is one change.
 	var order []string
 	for _, f := range report.Findings {
-		_, ptr := contract.SplitSubject(f.Subject)
+		ptr := contract.SubjectPointer(f.Subject)
 		k := f.Rule + " " + ptr
 		if _, dup := c.findings[k]; !dup {
 			c.findings[k] = f
@@ -181,14 +180,21 @@ func (c *checker) pos(loc location, atTag bool) token.Pos {
 	case loc.def != nil && loc.def.Pos.IsValid():
 		return loc.def.Pos
 	}
+	// What the code no longer declares is reported at the package clause of the first
+	// hand-written file (the baseline itself is generated).
+	for _, f := range c.pass.Files {
+		if !analysisutil.Generated(f) {
+			return f.Name.Pos()
+		}
+	}
 	return c.base.Pos
 }
 
 // report emits one engine finding.
 func (c *checker) report(f compat.Finding) {
-	root, ptr := contract.SplitSubject(f.Subject)
+	ptr := contract.SubjectPointer(f.Subject)
 	loc := c.locate(ptr)
-	what := describe(root, loc)
+	what := describe(ptr, loc)
 	atTag := strings.HasPrefix(f.Rule, "REQUIRED_")
 	msg := fmt.Sprintf("%s: %s (%s)", what, f.Message, answers(f))
 	if loc.prop == nil && loc.field == nil && loc.name != "" && reported[f.Rule] {
@@ -214,15 +220,17 @@ func (c *checker) related(loc location) []analysis.RelatedInformation {
 	return append(out, analysis.RelatedInformation{Pos: c.base.Pos, Message: "the baseline it is compared with"})
 }
 
-// describe names what changed: Order.note, or the root when the pointer names nothing.
-func describe(root string, loc location) string {
+// describe names what changed: a property of a definition, a definition, or a
+// definition the code no longer has (from its pointer).
+func describe(ptr string, loc location) string {
 	switch {
 	case loc.def != nil && loc.name != "":
 		return fmt.Sprintf("JSON property %q of %s", loc.name, loc.def.Key)
 	case loc.def != nil:
 		return "JSON contract " + loc.def.Key
 	}
-	return "JSON contract " + root
+	seg, _, _ := strings.Cut(strings.TrimPrefix(ptr, "/$defs/"), "/")
+	return "JSON contract " + strings.NewReplacer("~1", "/", "~0", "~").Replace(seg)
 }
 
 // answers spells a finding's class and answers.
@@ -260,7 +268,7 @@ func (c *checker) renames() map[string]bool {
 		if !strings.HasPrefix(removed.Rule, "PROPERTY_REMOVED") || removed.Rule == "PROPERTY_REMOVED_AFTER_DEPRECATION" {
 			continue
 		}
-		_, ptr := contract.SplitSubject(removed.Subject)
+		ptr := contract.SubjectPointer(removed.Subject)
 		loc := c.locate(ptr)
 		if loc.def == nil || loc.prop != nil {
 			continue
@@ -279,7 +287,7 @@ func (c *checker) renames() map[string]bool {
 		var added *compat.Finding
 		var addedKey string
 		for k2, f := range c.findings {
-			if _, p := contract.SplitSubject(f.Subject); p == addedPtr && strings.HasPrefix(f.Rule, "PROPERTY_ADDED") {
+			if p := contract.SubjectPointer(f.Subject); p == addedPtr && strings.HasPrefix(f.Rule, "PROPERTY_ADDED") {
 				f := f
 				added, addedKey = &f, k2
 			}

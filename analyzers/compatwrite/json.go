@@ -26,7 +26,7 @@ func (st *state) jsonAdditions(ctx context.Context, baseline *contract.Snapshot)
 		if f.Rule != "ENUM_MEMBER_ADDED" || f.Class() != compat.ReadTolerant {
 			continue
 		}
-		_, ptr := contract.SplitSubject(f.Subject)
+		ptr := contract.SubjectPointer(f.Subject)
 		key, ok := strings.CutPrefix(ptr, "/$defs/")
 		if !ok || strings.Contains(key, "/") {
 			continue

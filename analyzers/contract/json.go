@@ -1,8 +1,10 @@
 package contract
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -12,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"testing/fstest"
 	"unicode"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -772,57 +773,72 @@ func (jc *JSONContracts) snapshot(s *Snapshot) {
 	}
 }
 
-// SchemaDocument returns a JSON Schema document (2020-12) whose root is the definition
-// key and whose $defs are every definition of the snapshot, as compat/jsonschema reads
-// it.
-func SchemaDocument(s *Snapshot, key string) ([]byte, error) {
-	defs := map[string]json.RawMessage{}
-	for k, v := range s.JSONDefs {
+// jsonDocument is the path under which each side's JSON contracts are compared: one
+// document whose $defs hold every definition, so that a definition many roots reach is
+// compared once.
+const jsonDocument = "contracts.json"
+
+// schemaDocument returns a snapshot's JSON contracts as one JSON Schema 2020-12 document.
+func schemaDocument(s *Snapshot) (jsonschema.Document, error) {
+	defs := map[string]any{}
+	for k, raw := range s.JSONDefs {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return jsonschema.Document{}, fmt.Errorf("json_defs %s: %v", k, err)
+		}
 		defs[k] = v
 	}
-	doc := map[string]any{
+	return jsonschema.Document{Path: jsonDocument, Value: map[string]any{
 		"$schema": "https://json-schema.org/draft/2020-12/schema",
-		"$ref":    "#" + DefPointer(key),
 		"$defs":   defs,
-	}
-	return json.MarshalIndent(doc, "", " ")
+	}}, nil
 }
 
 // CompareJSON compares the JSON contracts of a baseline with the package's current ones
-// through compat/jsonschema: each root is a document "<key>.json" whose $defs hold every
-// definition of its side. Findings name their document and pointer in Subject
-// ("Order.json#/$defs/Order/properties/note"); SplitSubject takes them apart.
+// through compat/jsonschema, root by root within one comparison (which decides a shared
+// definition once). Findings' subjects are "contracts.json#<pointer>", the pointer
+// starting at the definition: /$defs/Order/properties/note. A root of the baseline whose
+// definition no longer exists is the engine's SCHEMA_FILE_REMOVED.
 func CompareJSON(ctx context.Context, baseline *Snapshot, current *JSONContracts) (*compat.Report, error) {
 	cur := &Snapshot{}
 	current.snapshot(cur)
-	side := func(s *Snapshot) (compat.Source, error) {
-		fsys := fstest.MapFS{}
-		for _, root := range s.JSONRoots {
-			doc, err := SchemaDocument(s, root)
-			if err != nil {
-				return compat.Source{}, err
-			}
-			fsys[documentName(root)] = &fstest.MapFile{Data: doc, Mode: 0o644}
+	var sides [2]*jsonschema.Schemas
+	for i, s := range []*Snapshot{baseline, cur} {
+		doc, err := schemaDocument(s)
+		if err != nil {
+			return nil, err
 		}
-		return compat.Source{FS: fsys}, nil
+		if sides[i], err = jsonschema.NewSchemas([]jsonschema.Document{doc}); err != nil {
+			return nil, err
+		}
 	}
-	old, err := side(baseline)
-	if err != nil {
-		return nil, err
+	removed, ok := compat.LookupRule("SCHEMA_FILE_REMOVED")
+	if !ok {
+		return nil, fmt.Errorf("compat/jsonschema no longer declares SCHEMA_FILE_REMOVED (internal error)")
 	}
-	new, err := side(cur)
-	if err != nil {
-		return nil, err
+	cmp := jsonschema.NewComparison(sides[0], sides[1], jsonschema.CompareOptions{})
+	var findings []compat.Finding
+	for _, root := range baseline.JSONRoots {
+		ref := jsonDocument + "#" + DefPointer(root)
+		if _, ok := cur.JSONDefs[root]; !ok {
+			f := removed.Findingf(ref, "contract type %s was removed, or is no longer a contract", root)
+			f.Advice = []string{removed.Safe}
+			findings = append(findings, f)
+			continue
+		}
+		fs, err := cmp.Compare(ctx, ref, ref)
+		if err != nil {
+			return nil, err
+		}
+		findings = append(findings, fs...)
 	}
-	return jsonschema.Compare(ctx, old, new, jsonschema.Options{})
+	return compat.NewReport(findings), nil
 }
 
-// documentName is the file a root's schema is compared as; the key's slashes (a type of
-// another package) would make directories.
-func documentName(key string) string { return strings.ReplaceAll(key, "/", "%2F") + ".json" }
-
-// SplitSubject splits a finding's subject into the root key and the JSON pointer.
-func SplitSubject(subject string) (root, pointer string) {
-	doc, pointer, _ := strings.Cut(subject, "#")
-	return strings.ReplaceAll(strings.TrimSuffix(doc, ".json"), "%2F", "/"), pointer
+// SubjectPointer returns the JSON pointer of a finding's subject.
+func SubjectPointer(subject string) string {
+	_, pointer, _ := strings.Cut(subject, "#")
+	return pointer
 }

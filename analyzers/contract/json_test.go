@@ -67,7 +67,7 @@ func TestJSONDerivation(t *testing.T) {
 }
 
 // typeCheck type-checks one file as package p, with the standard library from source.
-func typeCheck(t *testing.T, src []byte) *Package {
+func typeCheck(t testing.TB, src []byte) *Package {
 	t.Helper()
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, filepath.Join(t.TempDir(), "p.go"), src, parser.ParseComments)

@@ -1,6 +1,6 @@
 // Package api is the JSON contract under test: this release changes Order in every way
 // compatjson reports, and in ways it does not.
-package api
+package api // want `JSON contract Receipt: contract type Receipt was removed, or is no longer a contract \(breaking; B: no, F: yes\): Expand–contract.* \(SCHEMA_FILE_REMOVED\)`
 
 import "time"
 

@@ -9,15 +9,18 @@ package api
 //compatcheck:baseline
 const compatcheckBaseline = `{"compatcheck_baseline": 1,
 "json_roots": [
-  "Order"
+  "Order",
+  "Receipt"
 ],
 "json_defs": {
   "Money": {"properties":{"amount":{"maximum":2147483647,"minimum":-2147483648,"type":"integer"},"currency":{"type":"string"}},"required":["amount","currency"],"type":"object"},
-  "Order": {"properties":{"Name":{"type":"string"},"by":{"type":"string"},"comment":{"type":"string"},"count":{"maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},"created_at":{"format":"date-time","type":"string"},"discount":{"maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},"id":{"maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},"legacy":{"type":"string"},"note":{"type":"string"},"old":{"deprecated":true,"type":"string"},"price":{"type":"number"},"secret":{"type":"string"},"tags":{"items":{"type":"string"},"type":["array","null"]},"total":{"$ref":"#/$defs/Money"}},"required":["Name","count","created_at","discount","id","note","price","total"],"type":"object"}
+  "Order": {"properties":{"Name":{"type":"string"},"by":{"type":"string"},"comment":{"type":"string"},"count":{"maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},"created_at":{"format":"date-time","type":"string"},"discount":{"maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},"id":{"maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},"legacy":{"type":"string"},"note":{"type":"string"},"old":{"deprecated":true,"type":"string"},"price":{"type":"number"},"secret":{"type":"string"},"tags":{"items":{"type":"string"},"type":["array","null"]},"total":{"$ref":"#/$defs/Money"}},"required":["Name","count","created_at","discount","id","note","price","total"],"type":"object"},
+  "Receipt": {"properties":{"total":{"maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"}},"required":["total"],"type":"object"}
 },
 "json_fields": {
   "Money": {"amount":"Amount","currency":"Currency"},
-  "Order": {"Name":"Name","by":"Audit.By","comment":"Comment","count":"Count","created_at":"Audit.CreatedAt","discount":"Discount","id":"ID","legacy":"Legacy","note":"Note","old":"Old","price":"Price","secret":"Secret","tags":"Tags","total":"Total"}
+  "Order": {"Name":"Name","by":"Audit.By","comment":"Comment","count":"Count","created_at":"Audit.CreatedAt","discount":"Discount","id":"ID","legacy":"Legacy","note":"Note","old":"Old","price":"Price","secret":"Secret","tags":"Tags","total":"Total"},
+  "Receipt": {"total":"Total"}
 }
 }
 `
