@@ -15,6 +15,9 @@ const (
 	// one pair of versions (compatcheck history). Their findings carry the kind of the
 	// contract they are about; only the rules' declarations have this kind.
 	KindHistory Kind = "history"
+	// KindGo is Go code that writes, reads or serializes the other kinds of contract: the
+	// rules of the go/analysis passes in analyzers/, whose examples are Go code.
+	KindGo Kind = "go"
 )
 
 // Finding is one change between two versions of a contract, with the two answers of the

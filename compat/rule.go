@@ -148,6 +148,8 @@ func kindOrder(k Kind) string {
 		return "3"
 	case KindHistory:
 		return "4"
+	case KindGo:
+		return "5"
 	}
 	return "9" + string(k)
 }

@@ -14,6 +14,7 @@ var kindTitles = map[Kind]string{
 	KindOpenAPI:    "OpenAPI",
 	KindSQL:        "PostgreSQL migrations",
 	KindHistory:    "Release history (every kind)",
+	KindGo:         "Go code (analyzers)",
 }
 
 // fence returns the code fence language for a kind's examples.
@@ -25,6 +26,8 @@ func fence(k Kind) string {
 		return "yaml"
 	case KindSQL:
 		return "sql"
+	case KindGo:
+		return "go"
 	}
 	return ""
 }

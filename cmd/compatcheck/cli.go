@@ -56,6 +56,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (status i
 		}
 		return status
 	}
+	if len(args) > 0 && args[0] == "baseline" {
+		return runBaseline(ctx, args[1:], stdout, stderr)
+	}
 	status, err := runCompare(ctx, args, stdout, stderr)
 	if err != nil {
 		return fail(stderr, err)

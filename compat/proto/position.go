@@ -131,7 +131,7 @@ func (c *comparer) resolve(p *compat.Position, t *tree, cache map[*tree]map[stri
 	locs, ok := cache[t][name]
 	if !ok {
 		var err error
-		if locs, err = sourceSpans(t, name); err != nil {
+		if locs, err = sourceSpans(t, name, ref.file); err != nil {
 			return nil, err
 		}
 		cache[t][name] = locs
@@ -151,10 +151,18 @@ func (c *comparer) resolve(p *compat.Position, t *tree, cache map[*tree]map[stri
 
 // sourceSpans parses a file of the tree again and returns where each source path's element
 // starts (the first location of a path, as protoreflect's lookup by path gives it). A file
-// the tree does not hold (a standard import) has none.
-func sourceSpans(t *tree, name string) (map[string]span, error) {
+// the tree does not hold (a standard import, or a compiled descriptor given to
+// CompareDescriptors) has the source info its descriptor carries, usually none.
+func sourceSpans(t *tree, name string, fd protoreflect.FileDescriptor) (map[string]span, error) {
 	out := map[string]span{}
 	if _, ok := t.resolve(name); !ok {
+		locs := fd.SourceLocations()
+		for i := 0; i < locs.Len(); i++ {
+			loc := locs.Get(i)
+			if k := pathKey(loc.Path); !hasKey(out, k) {
+				out[k] = span{int32(loc.StartLine), int32(loc.StartColumn)}
+			}
+		}
 		return out, nil
 	}
 	data, _, err := t.read(name)
@@ -175,6 +183,8 @@ func sourceSpans(t *tree, name string) (map[string]span, error) {
 	}
 	return out, nil
 }
+
+func hasKey(m map[string]span, k string) bool { _, ok := m[k]; return ok }
 
 // pathKey turns a source path into a map key.
 func pathKey(p []int32) string {

@@ -1,0 +1,9 @@
+-- +goose Up
+CREATE TABLE orders (
+    id bigint PRIMARY KEY,
+    customer_id bigint NOT NULL,
+    status text
+);
+
+-- +goose Down
+DROP TABLE orders;
