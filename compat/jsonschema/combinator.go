@@ -463,6 +463,53 @@ func (c *Comparison) coveredBy(x *node, bs []*node, one bool) bool {
 	return false
 }
 
+// pureConstraint reports whether a combinator branch only constrains the schema it is
+// written in: it declares no type, no property, item or other subschema, and no enum, so
+// it produces nothing of its own ({"required": ["a"]}, {"minProperties": 1}, bounds).
+// Such branches only narrow their parent (JSON Schema applies them to the same instance).
+func pureConstraint(y *node) bool {
+	return y.remote == "" && !y.declaredTypes && !y.hasEnum && len(y.props) == 0 && len(y.patternProps) == 0 &&
+		y.additional == nil && y.propertyNames == nil && y.items == nil && len(y.prefix) == 0 && y.contains == nil &&
+		len(y.depSchemas) == 0 && len(y.allOf) == 0 && len(y.anyOf) == 0 && len(y.oneOf) == 0 &&
+		y.ifN == nil && y.unevaluatedProps == nil && y.unevaluatedItems == nil && !y.open && !y.isFalse()
+}
+
+// contextOf returns n without its anyOf and oneOf lists when every branch of both is a
+// pure constraint, else nil. Every value n accepts or produces, its context does too, so
+// a proof that the context is contained in a schema proves n is: removing
+// anyOf: [{required: [a]}, {required: [b]}] from a closed object is a widening, which
+// comparing each bare branch with the new object cannot show.
+func (c *Comparison) contextOf(n *node) *node {
+	if len(n.anyOf) == 0 && len(n.oneOf) == 0 {
+		return nil
+	}
+	if ctx, ok := c.contexts[n]; ok {
+		return ctx
+	}
+	var ctx *node
+	pure := true
+	for _, y := range append(append([]*node(nil), n.anyOf...), n.oneOf...) {
+		pure = pure && pureConstraint(y)
+	}
+	if pure {
+		cp := *n
+		cp.anyOf, cp.oneOf = nil, nil
+		ctx = &cp
+	}
+	if c.contexts == nil {
+		c.contexts = map[*node]*node{}
+	}
+	c.contexts[n] = ctx
+	return ctx
+}
+
+// holdsInContext reports whether x's context (see contextOf) is contained in y, which
+// proves x is.
+func (c *Comparison) holdsInContext(x, y *node) bool {
+	ctx := c.contextOf(x)
+	return ctx != nil && c.holds(ctx, y)
+}
+
 // wholeAnyOf compares a schema with anyOf against one without: the side without counts as
 // the single branch "the whole schema".
 func (c *Comparison) wholeAnyOf(o, n *node, ob, nb []*node) []compat.Finding {
@@ -484,6 +531,7 @@ func (c *Comparison) wholeAnyOf(o, n *node, ob, nb []*node) []compat.Finding {
 				f = false
 			}
 		}
+		f = f || c.holdsInContext(n, o)
 		if b && f {
 			return nil
 		}
@@ -500,6 +548,7 @@ func (c *Comparison) wholeAnyOf(o, n *node, ob, nb []*node) []compat.Finding {
 			b = false
 		}
 	}
+	b = b || c.holdsInContext(o, n)
 	f := false
 	for _, y := range ob {
 		if c.holds(n, y) {
@@ -510,7 +559,11 @@ func (c *Comparison) wholeAnyOf(o, n *node, ob, nb []*node) []compat.Finding {
 	if b && f {
 		return nil
 	}
-	x := c.findingAt(ruleAnyOfBranchRemoved, n.loc(), o, n, o.ptr+"/anyOf", n.ptr, b, f, "schema is no longer an anyOf and does not cover all its old branches")
+	msg := "schema is no longer an anyOf and does not cover all its old branches"
+	if b {
+		msg = "schema is no longer an anyOf: it accepts every value its branches did, and more"
+	}
+	x := c.findingAt(ruleAnyOfBranchRemoved, n.loc(), o, n, o.ptr+"/anyOf", n.ptr, b, f, msg)
 	return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
 }
 
@@ -537,6 +590,7 @@ func (c *Comparison) wholeOneOf(o, n *node, ob, nb []*node) []compat.Finding {
 				f = false
 			}
 		}
+		f = f || c.holdsInContext(n, o)
 		if b && f {
 			return nil
 		}
@@ -549,6 +603,7 @@ func (c *Comparison) wholeOneOf(o, n *node, ob, nb []*node) []compat.Finding {
 			b = false
 		}
 	}
+	b = b || c.holdsInContext(o, n)
 	f := false
 	for i, y := range ob {
 		if !c.holds(n, y) {
@@ -566,7 +621,11 @@ func (c *Comparison) wholeOneOf(o, n *node, ob, nb []*node) []compat.Finding {
 	if b && f {
 		return nil
 	}
-	x := c.findingAt(ruleOneOfBranchRemoved, n.loc(), o, n, o.ptr+"/oneOf", n.ptr, b, f, "schema is no longer a oneOf and the engine cannot prove it equivalent"+unproven)
+	msg := "schema is no longer a oneOf and the engine cannot prove it equivalent" + unproven
+	if b {
+		msg = "schema is no longer a oneOf: it accepts every value it did, and more"
+	}
+	x := c.findingAt(ruleOneOfBranchRemoved, n.loc(), o, n, o.ptr+"/oneOf", n.ptr, b, f, msg)
 	return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
 }
 

@@ -589,6 +589,9 @@ type Comparison struct {
 	// strict answers the inclusion questions negation needs, which ignore what writers
 	// produce; it is created on first use.
 	strict *Comparison
+	// contexts memoizes contextOf, so that a node's context is one node and its pairs
+	// are memoized like any other.
+	contexts map[*node]*node
 }
 
 // NewComparison starts a comparison between two versions.
