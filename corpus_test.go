@@ -10,13 +10,14 @@ import (
 
 	"github.com/compatcheck/compatcheck"
 	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/compattest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // corpora holds published contracts at two commits each (its README says what each is
 // for). Tests and benchmarks that read it skip when it is absent; it is never copied here.
-const corpora = "../shared/corpora"
+var corpora = compattest.CorporaDir()
 
 // corpusPair is one row of the corpus table: a published contract at two commits, as a
 // user would hand it to compatcheck.

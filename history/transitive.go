@@ -3,12 +3,12 @@ package history
 import (
 	"context"
 	"fmt"
-	"github.com/compatcheck/compatcheck"
 	"maps"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/compatcheck/compatcheck"
 	"github.com/compatcheck/compatcheck/compat"
 )
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/compatcheck/compatcheck/compat/compattest"
 	"github.com/compatcheck/compatcheck/internal/yamljson"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -135,7 +136,7 @@ func TestRecipesMatchTheirSchemas(t *testing.T) {
 		}
 	}
 
-	store := filepath.Join("..", "..", "..", "shared", "corpora", "schemastore-1year", "new")
+	store := filepath.Join(compattest.CorporaDir(), "schemastore-1year", "new")
 	// SchemaStore's pre-commit-config.json is left out: its repo pattern uses an
 	// ECMA-262 lookahead that Go's regexp, and so the validator, cannot compile. The
 	// hook IDs are checked above instead.

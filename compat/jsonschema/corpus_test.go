@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/compattest"
 	"github.com/compatcheck/compatcheck/compat/jsonschema"
 )
 
 // corpora is where the shared real-world contracts live, beside the repository.
-const corpora = "../../../shared/corpora"
+var corpora = compattest.CorporaDir()
 
 func corpusDir(t testing.TB, parts ...string) string {
 	t.Helper()

@@ -17,7 +17,7 @@ import (
 // test or benchmark when the corpora are not beside the project.
 func corpusDir(tb testing.TB, name string) string {
 	tb.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpora", name)
+	dir := filepath.Join(compattest.CorporaDir(), name)
 	if _, err := os.Stat(filepath.Join(dir, "old")); err != nil {
 		tb.Skipf("corpus %s not found beside the project (%v)", name, err)
 	}

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/compattest"
 	"github.com/stretchr/testify/require"
 )
 
 // corpusDir is where the shared real-world corpora live beside the worktree; tests and
 // benchmarks that read them skip when the folder is absent.
-const corpusDir = "../../../shared/corpora"
+var corpusDir = compattest.CorporaDir()
 
 // corpus returns the old and new trees of a corpus, or skips.
 func corpus(tb testing.TB, name string) (old, new compat.Source) {
