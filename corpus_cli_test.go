@@ -29,7 +29,7 @@ func BenchmarkCorporaCLI(b *testing.B) {
 				b.Skip("the SQL engine needs cgo")
 			}
 			p.sources(b) // skips when the corpus is absent
-			dir := filepath.Join(corpora, p.name)
+			dir := filepath.Join(corporaRoot, p.name)
 			old, new := filepath.Join(dir, "old", p.file), filepath.Join(dir, "new", p.file)
 			if p.fromEmpty {
 				old = empty

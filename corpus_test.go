@@ -10,14 +10,14 @@ import (
 
 	"github.com/compatcheck/compatcheck"
 	"github.com/compatcheck/compatcheck/compat"
-	"github.com/compatcheck/compatcheck/compat/compattest"
+	"github.com/compatcheck/compatcheck/internal/corpora"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// corpora holds published contracts at two commits each (its README says what each is
+// corporaRoot holds published contracts at two commits each (its README says what each is
 // for). Tests and benchmarks that read it skip when it is absent; it is never copied here.
-var corpora = compattest.CorporaDir()
+var corporaRoot = corpora.Dir()
 
 // corpusPair is one row of the corpus table: a published contract at two commits, as a
 // user would hand it to compatcheck.
@@ -51,7 +51,7 @@ func (p corpusPair) label() string {
 // sources returns the two sides of a pair, skipping the test when the corpus is absent.
 func (p corpusPair) sources(tb testing.TB) (old, new compat.Source) {
 	tb.Helper()
-	dir := filepath.Join(corpora, p.name)
+	dir := filepath.Join(corporaRoot, p.name)
 	if _, err := os.Stat(dir); err != nil {
 		tb.Skipf("corpus %s absent", dir)
 	}

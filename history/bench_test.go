@@ -12,9 +12,9 @@ import (
 
 	"github.com/compatcheck/compatcheck"
 	"github.com/compatcheck/compatcheck/compat"
-	"github.com/compatcheck/compatcheck/compat/compattest"
 	"github.com/compatcheck/compatcheck/compat/gitsrc"
 	"github.com/compatcheck/compatcheck/compat/gitsrc/gittest"
+	"github.com/compatcheck/compatcheck/internal/corpora"
 )
 
 // synthetic is a protobuf tree of files files that evolves one release at a time: each
@@ -187,7 +187,7 @@ func BenchmarkHistorySyntheticOneStep(b *testing.B) {
 	}
 }
 
-var envoy = filepath.Join(compattest.CorporaDir(), "envoy-api-2025")
+var envoy = filepath.Join(corpora.Dir(), "envoy-api-2025")
 
 // envoyRepo builds a history from the envoy corpus: the old snapshot is v1.0.0, the new one
 // v1.5.0, and v1.1.0 to v1.4.0 lie between (v1.1.0 adds the new files, then each release

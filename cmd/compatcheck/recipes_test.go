@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/compatcheck/compatcheck/compat/compattest"
+	"github.com/compatcheck/compatcheck/internal/corpora"
 	"github.com/compatcheck/compatcheck/internal/yamljson"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -136,7 +136,7 @@ func TestRecipesMatchTheirSchemas(t *testing.T) {
 		}
 	}
 
-	store := filepath.Join(compattest.CorporaDir(), "schemastore-1year", "new")
+	store := filepath.Join(corpora.Dir(), "schemastore-1year", "new")
 	// SchemaStore's pre-commit-config.json is left out: its repo pattern uses an
 	// ECMA-262 lookahead that Go's regexp, and so the validator, cannot compile. The
 	// hook IDs are checked above instead.

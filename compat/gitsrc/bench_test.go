@@ -9,14 +9,14 @@ import (
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
-	"github.com/compatcheck/compatcheck/compat/compattest"
 	"github.com/compatcheck/compatcheck/compat/gitsrc"
 	"github.com/compatcheck/compatcheck/compat/gitsrc/gittest"
+	"github.com/compatcheck/compatcheck/internal/corpora"
 )
 
 // corpus is googleapis' tree (about 8,000 .proto files), read from the shared corpora
 // beside the project; benchmarks that need it skip when it is absent.
-var corpus = filepath.Join(compattest.CorporaDir(), "googleapis-1month", "new")
+var corpus = filepath.Join(corpora.Dir(), "googleapis-1month", "new")
 
 // corpusRepo commits the corpus into a repository in a temporary directory without
 // copying it into the working tree: git adds it with the corpus as the work tree.

@@ -8,16 +8,16 @@ import (
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
-	"github.com/compatcheck/compatcheck/compat/compattest"
 	"github.com/compatcheck/compatcheck/compat/jsonschema"
+	"github.com/compatcheck/compatcheck/internal/corpora"
 )
 
-// corpora is where the shared real-world contracts live, beside the repository.
-var corpora = compattest.CorporaDir()
+// corporaRoot is where the shared real-world contracts live, beside the repository.
+var corporaRoot = corpora.Dir()
 
 func corpusDir(t testing.TB, parts ...string) string {
 	t.Helper()
-	dir := filepath.Join(append([]string{corpora}, parts...)...)
+	dir := filepath.Join(append([]string{corporaRoot}, parts...)...)
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("corpus %s absent", dir)
 	}

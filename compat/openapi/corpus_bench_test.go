@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/compatcheck/compatcheck/compat"
-	"github.com/compatcheck/compatcheck/compat/compattest"
+	"github.com/compatcheck/compatcheck/internal/corpora"
 )
 
 // corporaDir is where the published contracts of ../shared/corpora are, seen from this
 // package's directory. Tests and benchmarks that read them skip when it is absent.
-var corporaDir = compattest.CorporaDir()
+var corporaDir = corpora.Dir()
 
 // corpusPair names the two versions of one corpus: the directory under corporaDir and the
 // file name of the spec on each side.

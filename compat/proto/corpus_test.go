@@ -11,13 +11,14 @@ import (
 
 	"github.com/compatcheck/compatcheck/compat"
 	"github.com/compatcheck/compatcheck/compat/compattest"
+	"github.com/compatcheck/compatcheck/internal/corpora"
 )
 
 // corpusDir returns ../shared/corpora/<name> (relative to the module root), skipping the
 // test or benchmark when the corpora are not beside the project.
 func corpusDir(tb testing.TB, name string) string {
 	tb.Helper()
-	dir := filepath.Join(compattest.CorporaDir(), name)
+	dir := filepath.Join(corpora.Dir(), name)
 	if _, err := os.Stat(filepath.Join(dir, "old")); err != nil {
 		tb.Skipf("corpus %s not found beside the project (%v)", name, err)
 	}

@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
-	"github.com/compatcheck/compatcheck/compat/compattest"
+	"github.com/compatcheck/compatcheck/internal/corpora"
 	"github.com/stretchr/testify/require"
 )
 
 // corpusDir is where the shared real-world corpora live beside the worktree; tests and
 // benchmarks that read them skip when the folder is absent.
-var corpusDir = compattest.CorporaDir()
+var corpusDir = corpora.Dir()
 
 // corpus returns the old and new trees of a corpus, or skips.
 func corpus(tb testing.TB, name string) (old, new compat.Source) {

@@ -1,20 +1,23 @@
-package compattest
+// Package corpora says where the shared corpora are: published contracts at two commits
+// each, read by opt-in tests and benchmarks and never copied into the project. It has no
+// flags and no dependencies, so any test package can import it.
+package corpora
 
 import (
 	"os"
 	"path/filepath"
 )
 
-// CorporaEnv names the environment variable that points tests and benchmarks at the shared
+// Env names the environment variable that points tests and benchmarks at the shared
 // corpora (published contracts at two commits each) when they are not beside the project.
-const CorporaEnv = "COMPATCHECK_CORPORA"
+const Env = "COMPATCHECK_CORPORA"
 
-// CorporaDir returns where the shared corpora are: $COMPATCHECK_CORPORA when it is set,
+// Dir returns where the shared corpora are: $COMPATCHECK_CORPORA when it is set,
 // else ../shared/corpora beside the module root (the directory holding go.mod, found from
 // the working directory up). Tests that read them skip when the directory is absent; the
 // corpora are never copied into the project.
-func CorporaDir() string {
-	if dir := os.Getenv(CorporaEnv); dir != "" {
+func Dir() string {
+	if dir := os.Getenv(Env); dir != "" {
 		return dir
 	}
 	wd, err := os.Getwd()
