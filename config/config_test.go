@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/jsonschema"
 	"github.com/compatcheck/compatcheck/compat/openapi"
 	"github.com/compatcheck/compatcheck/compat/proto"
 	"github.com/stretchr/testify/assert"
@@ -88,12 +89,14 @@ func TestParseFull(t *testing.T) {
 	assert.Equal(t, []proto.Encoding{proto.Wire, proto.JSON}, shop.Options.Proto.Encodings)
 	assert.True(t, shop.Options.Proto.StrictJSONReaders)
 	assert.True(t, shop.Options.Proto.FullCheck)
+	assert.Equal(t, []string{"third_party"}, shop.Options.Proto.ImportPaths)
 	assert.Equal(t, []string{"third_party/**"}, shop.Excludes)
 	assert.Equal(t, compat.Position{File: "repo/compatcheck.yaml", Line: 11, Column: 5}, shop.Pos)
 
 	api := cfg.Contract("public-api")
 	assert.Equal(t, openapi.Internal, api.Options.OpenAPI.Audience)
 	assert.Equal(t, "strict", api.Options.OpenAPI.Model.String())
+	assert.Equal(t, jsonschema.RefsStrict, cfg.Contract("events").Options.JSONSchema.Refs)
 	db := cfg.Contract("db")
 	assert.Equal(t, 15, db.Options.SQL.PGVersion)
 	assert.EqualValues(t, "golang-migrate", db.Options.SQL.Layout)
@@ -107,8 +110,8 @@ func TestParseFull(t *testing.T) {
 	require.Len(t, cfg.Ignores, 3)
 	assert.Equal(t, Ignore{Rule: "FIELD_NUMBER_CHANGED", Contract: "shop-api", Subject: "shop.v1.Legacy.*",
 		Reason: "the Legacy message has had no writers since release 40", Expires: "2031-12-31",
-		Pos:         compat.Position{File: "repo/compatcheck.yaml", Line: 42, Column: 5},
-		contractPos: compat.Position{File: "repo/compatcheck.yaml", Line: 43, Column: 15}}, *cfg.Ignores[0])
+		Pos:         compat.Position{File: "repo/compatcheck.yaml", Line: 44, Column: 5},
+		contractPos: compat.Position{File: "repo/compatcheck.yaml", Line: 45, Column: 15}}, *cfg.Ignores[0])
 
 	// The policy: read-tolerant fails at the top level; public-api fails on breaking
 	// only; events inherits fail-on and adds hazards and BACKWARD.

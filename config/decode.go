@@ -186,6 +186,11 @@ var contractFields = []field[Contract]{
 		c.Options.Proto.FullCheck = b
 		return err
 	}},
+	{key: "proto-paths", kinds: []compat.Kind{compat.KindProto}, decode: func(d *decoder, k, v *yaml.Node, c *Contract) error {
+		paths, err := d.strings(v, "proto-paths")
+		c.Options.Proto.ImportPaths = paths
+		return err
+	}},
 	{key: "audience", values: audienceValues, kinds: []compat.Kind{compat.KindOpenAPI}, decode: func(d *decoder, k, v *yaml.Node, c *Contract) error {
 		s, err := d.enum(v, "audience", audienceValues...)
 		if err == nil {
@@ -199,6 +204,13 @@ var contractFields = []field[Contract]{
 			var m jsonschema.Model
 			m, err = jsonschema.ParseModel(s)
 			c.Options.JSONSchema.Model, c.Options.OpenAPI.Model = m, m
+		}
+		return err
+	}},
+	{key: "refs", values: refsValues, kinds: []compat.Kind{compat.KindJSONSchema}, decode: func(d *decoder, k, v *yaml.Node, c *Contract) error {
+		s, err := d.enum(v, "refs", refsValues...)
+		if err == nil {
+			c.Options.JSONSchema.Refs, err = jsonschema.ParseRefs(s)
 		}
 		return err
 	}},
@@ -329,6 +341,7 @@ var (
 	jsonReadersValues = []string{"lenient", "strict"}
 	audienceValues    = []string{"public", "internal"}
 	modelValues       = []string{"produce-accept", "strict"}
+	refsValues        = []string{"opaque", "strict"}
 	failOnValues      = []string{"breaking", "read-tolerant", "additive", "none"}
 	requireValues     = []string{"none", "backward", "forward", "full"}
 )

@@ -116,8 +116,10 @@ func TestSchemaAgreesOnOptionKinds(t *testing.T) {
 		"proto-encoding":     "[wire]",
 		"proto-json-readers": "strict",
 		"proto-full-check":   "true",
+		"proto-paths":        "[third_party]",
 		"audience":           "internal",
 		"schema-model":       "strict",
+		"refs":               "strict",
 		"pg-version":         "15",
 		"sql-layout":         "goose",
 	}

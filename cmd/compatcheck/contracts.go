@@ -149,6 +149,12 @@ func flagOptions(fs *flag.FlagSet, opts compatcheck.Options) func(*compatcheck.O
 		if fs.Changed("schema-model") {
 			o.JSONSchema.Model, o.OpenAPI.Model = opts.JSONSchema.Model, opts.OpenAPI.Model
 		}
+		if fs.Changed("refs") {
+			o.JSONSchema.Refs = opts.JSONSchema.Refs
+		}
+		if fs.Changed("proto-path") {
+			o.Proto.ImportPaths = opts.Proto.ImportPaths
+		}
 		if fs.Changed("pg-version") {
 			o.SQL.PGVersion = opts.SQL.PGVersion
 		}
