@@ -74,29 +74,16 @@ func ReadSchema(ctx context.Context, src compat.Source) (schema *Schema, err err
 			err = &compat.Error{Msg: fmt.Sprintf("internal error (please report): %v", p)}
 		}
 	}()
-	_, ms, err := loadMigrations(src, "")
+	cat, err := replayAll(ctx, src)
 	if err != nil {
 		return nil, err
 	}
-	if err := parseMigrations(ms, newParseCache()); err != nil {
-		return nil, err
-	}
-	r := &replayer{cat: newCatalog(), pg: DefaultPGVersion}
-	for _, m := range ms {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		r.beginMigration(m)
-		for _, s := range m.stmts {
-			r.apply(s)
-		}
-	}
 	out := &Schema{}
-	for key, e := range r.cat.types {
+	for key, e := range cat.types {
 		out.Enums = append(out.Enums, Enum{Name: key, Labels: append([]string(nil), e.values...), Pos: e.pos})
 	}
 	sort.Slice(out.Enums, func(i, j int) bool { return out.Enums[i].Name < out.Enums[j].Name })
-	for key, t := range r.cat.tables {
+	for key, t := range cat.tables {
 		tt := Table{Name: key}
 		for _, c := range t.cols {
 			typ := ""
@@ -123,6 +110,24 @@ func ReadSchema(ctx context.Context, src compat.Source) (schema *Schema, err err
 // column re-added as it was from one that comes back with another type, which the data
 // and the code of the release that had it cannot read.
 func ColumnTypes(ctx context.Context, src compat.Source) (map[string]string, error) {
+	cat, err := replayAll(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, t := range cat.tables {
+		for _, c := range t.cols {
+			if c.typeKnown {
+				out[colSubject(t.key, c.name)] = c.typ.String()
+			}
+		}
+	}
+	return out, nil
+}
+
+// replayAll loads, parses and replays every migration of src, in its runner's order, and
+// returns the catalog they build.
+func replayAll(ctx context.Context, src compat.Source) (*catalog, error) {
 	_, ms, err := loadMigrations(src, "")
 	if err != nil {
 		return nil, err
@@ -140,13 +145,5 @@ func ColumnTypes(ctx context.Context, src compat.Source) (map[string]string, err
 			r.apply(s)
 		}
 	}
-	out := map[string]string{}
-	for _, t := range r.cat.tables {
-		for _, c := range t.cols {
-			if c.typeKnown {
-				out[colSubject(t.key, c.name)] = c.typ.String()
-			}
-		}
-	}
-	return out, nil
+	return r.cat, nil
 }
