@@ -59,3 +59,35 @@ func ParseDirective(kind Kind, text string) (rule, reason string, err error) {
 	}
 	return r.ID, strings.Join(fields[1:], " "), nil
 }
+
+// Suppress applies inline ignores that cover findings by where they are written: every
+// finding that some directive of its rule covers is suppressed with the reason of the
+// first such directive in ds, so the caller decides which reason wins by ordering ds. A
+// directive is used when it covers at least one finding; the unused ones are returned,
+// in the order of ds, for Report.Unused. covers(i, f) reports whether ds[i] covers f and
+// is called only when ds[i] names f's rule. A finding already suppressed keeps its reason.
+func Suppress(findings []Finding, ds []Directive, covers func(i int, f Finding) bool) []Directive {
+	if len(ds) == 0 {
+		return nil
+	}
+	used := make([]bool, len(ds))
+	for fi := range findings {
+		f := &findings[fi]
+		for i, d := range ds {
+			if d.Rule != f.Rule || !covers(i, *f) {
+				continue
+			}
+			used[i] = true
+			if f.Suppressed == "" {
+				f.Suppressed = d.Reason
+			}
+		}
+	}
+	var unused []Directive
+	for i, d := range ds {
+		if !used[i] {
+			unused = append(unused, d)
+		}
+	}
+	return unused
+}

@@ -66,3 +66,38 @@ func TestEncodeUnusedIgnores(t *testing.T) {
 	}, lines)
 	assert.Equal(t, None, r.Verdict(), "unused ignores do not change the verdict")
 }
+
+func TestSuppress(t *testing.T) {
+	findings := []Finding{
+		{Rule: "R1", Subject: "a"},
+		{Rule: "R1", Subject: "b"},
+		{Rule: "R2", Subject: "a"},
+		{Rule: "R1", Subject: "c", Suppressed: "from the configuration"},
+	}
+	ds := []Directive{
+		{Rule: "R1", Reason: "inner"},                               // covers a
+		{Rule: "R1", Reason: "outer"},                               // covers a and b
+		{Rule: "R2", Reason: "never asked", Pos: Position{Line: 3}}, // covers b only: no R2 there
+		{Rule: "R1", Reason: "late"},                                // covers c, already suppressed
+	}
+	subjects := [][]string{{"a"}, {"a", "b"}, {"b"}, {"c"}}
+	var asked []string
+	unused := Suppress(findings, ds, func(i int, f Finding) bool {
+		asked = append(asked, ds[i].Rule+"/"+f.Rule)
+		for _, s := range subjects[i] {
+			if s == f.Subject {
+				return true
+			}
+		}
+		return false
+	})
+	assert.Equal(t, []string{"inner", "outer", "", "from the configuration"},
+		[]string{findings[0].Suppressed, findings[1].Suppressed, findings[2].Suppressed, findings[3].Suppressed},
+		"the first covering directive gives the reason; a finding already suppressed keeps its own")
+	assert.Equal(t, []Directive{ds[2]}, unused, "a directive that covers a finding is used, even when another gave the reason")
+	for _, a := range asked {
+		r, fr, _ := strings.Cut(a, "/")
+		assert.Equal(t, r, fr, "covers is asked only about findings of the directive's rule")
+	}
+	assert.Nil(t, Suppress(findings, nil, nil))
+}

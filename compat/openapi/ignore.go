@@ -20,7 +20,6 @@ type directive struct {
 	// "subject/..."; one without (an operation or a path) is a name, covering
 	// "name #/..." and "name callback ...".
 	covers []string
-	used   bool
 }
 
 // holder is an element of the new version that may hold x-compatcheck-ignore, with the
@@ -301,27 +300,13 @@ func covered(subject, s string) bool {
 }
 
 // suppress marks the findings the directives cover and returns the directives that
-// covered none.
+// covered none. The first covering directive in position order gives the reason.
 func suppress(findings []compat.Finding, ds []*directive) []compat.Directive {
-	for i := range findings {
-		f := &findings[i]
-		for _, d := range ds {
-			if d.Rule != f.Rule {
-				continue
-			}
-			if slices.ContainsFunc(d.covers, func(s string) bool { return covered(f.Subject, s) }) {
-				d.used = true
-				if f.Suppressed == "" {
-					f.Suppressed = d.Reason
-				}
-			}
-		}
+	plain := make([]compat.Directive, len(ds))
+	for i, d := range ds {
+		plain[i] = d.Directive
 	}
-	var unused []compat.Directive
-	for _, d := range ds {
-		if !d.used {
-			unused = append(unused, d.Directive)
-		}
-	}
-	return unused
+	return compat.Suppress(findings, plain, func(i int, f compat.Finding) bool {
+		return slices.ContainsFunc(ds[i].covers, func(s string) bool { return covered(f.Subject, s) })
+	})
 }
