@@ -30,6 +30,12 @@
 // producing side accepts (and produces) and the accepting side rejects, checked with the
 // real validator before it is reported.
 //
+// A finding a team has reviewed is accepted where the change is written: the keyword
+// x-compatcheck-ignore ([IgnoreKeyword]) on a schema object of the new version suppresses
+// the findings of the rule it names on that schema and below it. [Compare] reads it; a
+// malformed directive is a positioned error, and one that covers nothing is listed in
+// the report's Unused.
+//
 // [Compare] compares two files or two directories of schemas paired by relative path.
 // [NewSchemas], [NewComparison] and [Comparison.Compare] expose the same machinery for
 // schemas embedded in other documents, as the OpenAPI engine uses it.

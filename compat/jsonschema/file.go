@@ -94,14 +94,25 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 			return nil, err
 		}
 	}
+	// Inline ignores are read from NEW once its schemas are known to be valid, so that a
+	// broken schema is reported as before; a directive in OLD belongs to an earlier change.
+	single := !old.IsDir() && !new.IsDir()
+	oldFile := ""
+	if single {
+		oldFile = oldFiles[0]
+	}
+	ignores, err := readIgnores(new, newDocs, oldFile)
+	if err != nil {
+		return nil, err
+	}
 	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget, OnWitness: opts.OnWitness})
 	var findings []compat.Finding
-	if !old.IsDir() && !new.IsDir() {
+	if single {
 		fs, err := cmp.Compare(ctx, oldFiles[0]+"#", newFiles[0]+"#")
 		if err != nil {
 			return nil, err
 		}
-		return compat.NewReport(fs), nil
+		return ignoredReport(fs, ignores), nil
 	}
 	inNew := map[string]bool{}
 	for _, f := range newFiles {
@@ -131,5 +142,15 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 			findings = append(findings, x)
 		}
 	}
-	return compat.NewReport(findings), nil
+	return ignoredReport(findings, ignores), nil
+}
+
+// ignoredReport applies the inline ignores to the findings and returns the report, with
+// the ignores that covered nothing.
+func ignoredReport(findings []compat.Finding, ignores []*ignore) *compat.Report {
+	unused := suppressIgnored(findings, ignores)
+	r := compat.NewReport(findings)
+	r.Unused = unused
+	r.Sort()
+	return r
 }

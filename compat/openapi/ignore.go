@@ -6,10 +6,12 @@ import (
 	"strings"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"github.com/compatcheck/compatcheck/compat/jsonschema"
 )
 
-// ignoreKey is the specification extension that holds inline ignore directives.
-const ignoreKey = "x-compatcheck-ignore"
+// ignoreKey is the specification extension that holds inline ignore directives, the
+// keyword the JSON Schema engine reads on schemas.
+const ignoreKey = jsonschema.IgnoreKeyword
 
 // directive is one parsed inline ignore of the new version, with the subjects of the
 // element it is written on.
@@ -55,30 +57,23 @@ func (c *comparer) ignores() ([]*directive, error) {
 			}
 			covers = h.covers
 		}
-		var texts []any
-		at := []loc{d.at.child(ignoreKey)}
-		switch v := d.value.(type) {
-		case string:
-			texts = []any{v}
-		case []any:
-			texts, at = v, nil
-			for i := range v {
-				at = append(at, d.at.child(ignoreKey, itoa(i)))
+		at := func(i int) loc {
+			if i < 0 {
+				return d.at.child(ignoreKey)
 			}
-		default:
-			return nil, s.errAt(d.at.child(ignoreKey), "%s must be a string \"RULE reason\" or a list of them", ignoreKey)
+			return d.at.child(ignoreKey, itoa(i))
 		}
-		for i, t := range texts {
-			text, ok := t.(string)
-			if !ok {
-				return nil, s.errAt(at[i], "%s must be a string \"RULE reason\" or a list of them", ignoreKey)
-			}
-			rule, reason, err := parseDirective(text)
+		texts, err := jsonschema.IgnoreTexts(d.value)
+		if err != nil {
+			return nil, s.errAt(at(err.(*jsonschema.IgnoreValueError).Index), "%v", err)
+		}
+		for _, t := range texts {
+			rule, reason, err := parseDirective(t.Text)
 			if err != nil {
-				return nil, s.errAt(at[i], "%v", err)
+				return nil, s.errAt(at(t.Index), "%v", err)
 			}
 			out = append(out, &directive{
-				Directive: compat.Directive{Rule: rule, Reason: reason, Pos: *s.pos(at[i])},
+				Directive: compat.Directive{Rule: rule, Reason: reason, Pos: *s.pos(at(t.Index))},
 				covers:    covers,
 			})
 		}
