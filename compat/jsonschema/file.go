@@ -145,12 +145,12 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	return ignoredReport(findings, ignores), nil
 }
 
-// ignoredReport applies the inline ignores to the findings and returns the report, with
-// the ignores that covered nothing.
+// ignoredReport returns the report of the findings with the inline ignores applied and
+// the ignores that covered nothing listed, in position order.
 func ignoredReport(findings []compat.Finding, ignores []*ignore) *compat.Report {
-	unused := suppressIgnored(findings, ignores)
 	r := compat.NewReport(findings)
-	r.Unused = unused
-	r.Sort()
+	if r.Unused = suppressIgnored(r.Findings, ignores); len(r.Unused) > 1 {
+		r.Sort()
+	}
 	return r
 }

@@ -88,19 +88,9 @@ func readIgnores(src compat.Source, docs []Document, oldFile string) ([]*ignore,
 		out = append(out, r.out...)
 	}
 	// The innermost directive comes first, so its reason is the one a finding it shares
-	// with an enclosing directive shows; then position order, for determinism.
-	slices.SortStableFunc(out, func(a, b *ignore) int {
-		if c := cmp.Compare(b.depth, a.depth); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Pos.File, b.Pos.File); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Pos.Line, b.Pos.Line); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Pos.Column, b.Pos.Column)
-	})
+	// with an enclosing directive shows. The walk's order (documents by path, keys
+	// sorted) breaks ties, so the result is the same on every run.
+	slices.SortStableFunc(out, func(a, b *ignore) int { return cmp.Compare(b.depth, a.depth) })
 	return out, nil
 }
 
