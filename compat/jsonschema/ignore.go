@@ -81,6 +81,9 @@ type ignore struct {
 func readIgnores(src compat.Source, docs []Document, oldFile string) ([]*ignore, error) {
 	var out []*ignore
 	for _, d := range docs {
+		if !mentionsIgnore(d.Value) {
+			continue // most documents hold none: skip the ordered walk
+		}
 		r := &ignoreReader{src: src, doc: d, oldFile: oldFile}
 		if err := r.schema("", d.Value, 0); err != nil {
 			return nil, err
@@ -92,6 +95,29 @@ func readIgnores(src compat.Source, docs []Document, oldFile string) ([]*ignore,
 	// sorted) breaks ties, so the result is the same on every run.
 	slices.SortStableFunc(out, func(a, b *ignore) int { return cmp.Compare(b.depth, a.depth) })
 	return out, nil
+}
+
+// mentionsIgnore reports whether the keyword is a key anywhere in v, instance data
+// included. It allocates nothing, unlike the walk that reads directives in order.
+func mentionsIgnore(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x[IgnoreKeyword]; ok {
+			return true
+		}
+		for _, e := range x {
+			if mentionsIgnore(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if mentionsIgnore(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ignoreReader walks one document of NEW for directives.
