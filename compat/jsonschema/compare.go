@@ -117,11 +117,13 @@ func (c *Comparison) pair(o, n *node) *pairResult {
 	own := c.compute(o, n)
 	c.cur = prev
 	c.depth--
-	if cap(own) > len(own) {
+	if len(own) > 0 {
 		// The memo keeps every pair's findings until the comparison ends, and appending
-		// left up to twice the room they need: a copy of the right size halves what
-		// they hold on the largest APIs.
+		// left up to twice the room they need: a copy of the right size, which the pair
+		// owns alone (settle edits it in place), halves what they hold on the largest APIs.
 		own = append(make([]compat.Finding, 0, len(own)), own...)
+	} else {
+		own = nil
 	}
 	r.own = own
 	r.b, r.f = fold(own)
@@ -162,7 +164,7 @@ func (c *Comparison) compute(o, n *node) []compat.Finding {
 		return nil
 	}
 	var fs []compat.Finding
-	fs = append(fs, c.compareTypes(o, n)...)
+	fs = join(fs, c.compareTypes(o, n))
 	if c.effTypes(o) == 0 || c.effTypes(n) == 0 {
 		// One side accepts nothing at all: the type finding says everything.
 		return fs
@@ -170,20 +172,31 @@ func (c *Comparison) compute(o, n *node) []compat.Finding {
 	if !o.hasEnum && !n.hasEnum {
 		common := c.effTypes(o) & c.effTypes(n)
 		if common&tNumber != 0 {
-			fs = append(fs, c.compareNumbers(o, n)...)
+			fs = join(fs, c.compareNumbers(o, n))
 		}
 		if common&tString != 0 {
-			fs = append(fs, c.compareStrings(o, n)...)
+			fs = join(fs, c.compareStrings(o, n))
 		}
 		if common&tArray != 0 {
-			fs = append(fs, c.compareArrays(o, n)...)
+			fs = join(fs, c.compareArrays(o, n))
 		}
 		if common&tObject != 0 {
-			fs = append(fs, c.compareObjects(o, n)...)
+			fs = join(fs, c.compareObjects(o, n))
 		}
 	}
-	fs = append(fs, c.compareCombinators(o, n)...)
+	fs = join(fs, c.compareCombinators(o, n))
 	return fs
+}
+
+// join appends the findings of one keyword family to those of the pair. Usually one
+// family finds anything, and its slice is taken as it is rather than copied (findings
+// are large and a large comparison makes hundreds of thousands); its capacity is cut so
+// that a later family's findings never write into it. pair copies the result anyway.
+func join(fs, more []compat.Finding) []compat.Finding {
+	if len(fs) == 0 {
+		return more[:len(more):len(more)]
+	}
+	return append(fs, more...)
 }
 
 // subject names where a finding is: the new schema's location, or the old one's when the
