@@ -151,11 +151,7 @@ const maxResultCache = 1 << 16
 func writeExact(b *strings.Builder, v any) {
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := objectKeys(v)
 		b.WriteByte('{')
 		for _, k := range keys {
 			writeExact(b, k)
@@ -195,6 +191,17 @@ func writeExact(b *strings.Builder, v any) {
 		// spelled with its type so that it can only meet itself.
 		fmt.Fprintf(b, "?%T:%#v;", v, v)
 	}
+}
+
+// objectKeys returns an object's member names in order, which every encoding of a value
+// as a key needs.
+func objectKeys(v map[string]any) []string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // validAtUncached is validAt without the cache of answers.
@@ -269,11 +276,7 @@ func (sc *Schemas) buildPruned(cache *pruneCache, file, ptr string, v any) *prun
 func writeShape(b *strings.Builder, v any) {
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := objectKeys(v)
 		b.WriteByte('{')
 		for _, k := range keys {
 			b.WriteString(strconv.Itoa(len(k)))
