@@ -23,10 +23,27 @@ type pairResult struct {
 	clean    bool // no finding here or in any nested pair
 	done     bool
 	visit    uint64 // the collect walk that last reached this pair
-	// lazy holds the deferred witness searches of own findings (see withWitness), by
-	// finding; settled is set once they ran.
-	lazy    map[string][]func(compat.Finding) compat.Finding
+	// lazy holds the deferred witness searches of own findings (see withWitness), in the
+	// order they were made; settled is set once they ran.
+	lazy    []lazyWitness
 	settled bool
+}
+
+// lazyID names a finding among the findings of one pair, for its deferred witness search.
+// The strings are the finding's own, so the name costs no allocation (a concatenated
+// string was 9 % of the live heap on the Cloudflare corpus).
+type lazyID struct{ rule, subject, message string }
+
+// lazyWitness is one deferred witness search: the finding it is for, the answers the
+// finding had when it was made, the pair, and the candidate generator (see withWitness).
+// They are kept in a slice rather than a map by finding: most pairs defer one or two, and
+// a map per pair was a sixth of the live heap on the Cloudflare corpus.
+type lazyWitness struct {
+	id    lazyID
+	b, fw bool
+	o, n  *node
+	cands func(producer, acceptor *node) []any
+	used  bool
 }
 
 var yes = &pairResult{b: true, f: true, clean: true, done: true}
@@ -51,7 +68,7 @@ func (c *Comparison) collect(root *pairResult) []compat.Finding {
 	for len(stack) > 0 {
 		r := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		r.settle()
+		c.settle(r)
 		out = append(out, r.own...)
 		for _, ch := range r.children {
 			if ch.visit != walk {
@@ -100,6 +117,14 @@ func (c *Comparison) pair(o, n *node) *pairResult {
 	own := c.compute(o, n)
 	c.cur = prev
 	c.depth--
+	if len(own) > 0 {
+		// The memo keeps every pair's findings until the comparison ends, and appending
+		// left up to twice the room they need: a copy of the right size, which the pair
+		// owns alone (settle edits it in place), halves what they hold on the largest APIs.
+		own = append(make([]compat.Finding, 0, len(own)), own...)
+	} else {
+		own = nil
+	}
 	r.own = own
 	r.b, r.f = fold(own)
 	r.clean = len(own) == 0
@@ -139,7 +164,7 @@ func (c *Comparison) compute(o, n *node) []compat.Finding {
 		return nil
 	}
 	var fs []compat.Finding
-	fs = append(fs, c.compareTypes(o, n)...)
+	fs = join(fs, c.compareTypes(o, n))
 	if c.effTypes(o) == 0 || c.effTypes(n) == 0 {
 		// One side accepts nothing at all: the type finding says everything.
 		return fs
@@ -147,20 +172,31 @@ func (c *Comparison) compute(o, n *node) []compat.Finding {
 	if !o.hasEnum && !n.hasEnum {
 		common := c.effTypes(o) & c.effTypes(n)
 		if common&tNumber != 0 {
-			fs = append(fs, c.compareNumbers(o, n)...)
+			fs = join(fs, c.compareNumbers(o, n))
 		}
 		if common&tString != 0 {
-			fs = append(fs, c.compareStrings(o, n)...)
+			fs = join(fs, c.compareStrings(o, n))
 		}
 		if common&tArray != 0 {
-			fs = append(fs, c.compareArrays(o, n)...)
+			fs = join(fs, c.compareArrays(o, n))
 		}
 		if common&tObject != 0 {
-			fs = append(fs, c.compareObjects(o, n)...)
+			fs = join(fs, c.compareObjects(o, n))
 		}
 	}
-	fs = append(fs, c.compareCombinators(o, n)...)
+	fs = join(fs, c.compareCombinators(o, n))
 	return fs
+}
+
+// join appends the findings of one keyword family to those of the pair. Usually one
+// family finds anything, and its slice is taken as it is rather than copied (findings
+// are large and a large comparison makes hundreds of thousands); its capacity is cut so
+// that a later family's findings never write into it. pair copies the result anyway.
+func join(fs, more []compat.Finding) []compat.Finding {
+	if len(fs) == 0 {
+		return more[:len(more):len(more)]
+	}
+	return append(fs, more...)
 }
 
 // subject names where a finding is: the new schema's location, or the old one's when the
@@ -210,23 +246,30 @@ func joinPtr(ptr, kw string) string {
 	return ptr + "/" + kw
 }
 
-// advice is the safe sequence of releases for a finding's class.
+// advice is the safe sequence of releases for a finding's class. The slices are shared by
+// every finding of the class (nothing edits a finding's advice in place): a large
+// comparison keeps hundreds of thousands of findings in its memo.
 func advice(f compat.Finding) []string {
 	switch f.Class() {
 	case compat.Breaking:
-		return []string{
-			"Expand: release a schema that accepts both the old and the new shape (for example add the new form beside the old one), readers first",
-			"Migrate: switch writers to the new shape and let data written in the old shape drain or be rewritten",
-			"Contract: in a later release, narrow the schema to the new shape only",
-		}
+		return adviceBreaking
 	case compat.ReadTolerant:
-		return []string{
-			"Release every reader with the new schema first, so they accept the new shape",
-			"Only then release writers that emit data using it",
-		}
+		return adviceReadTolerant
 	}
 	return nil
 }
+
+var (
+	adviceBreaking = []string{
+		"Expand: release a schema that accepts both the old and the new shape (for example add the new form beside the old one), readers first",
+		"Migrate: switch writers to the new shape and let data written in the old shape drain or be rewritten",
+		"Contract: in a later release, narrow the schema to the new shape only",
+	}
+	adviceReadTolerant = []string{
+		"Release every reader with the new schema first, so they accept the new shape",
+		"Only then release writers that emit data using it",
+	}
+)
 
 // withWitness sets the first verified witness for the finding's failing direction.
 func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(producer, acceptor *node) []any) compat.Finding {
@@ -238,18 +281,11 @@ func (c *Comparison) withWitness(f compat.Finding, o, n *node, cands func(produc
 	// validating candidates against their schemas was most of the time those proofs took.
 	// The search runs when a report first collects the pair (see collect), with the
 	// answers the finding has now.
-	b, fw := f.Backward, f.Forward
-	key := lazyKey(f)
-	if c.cur.lazy == nil {
-		c.cur.lazy = map[string][]func(compat.Finding) compat.Finding{}
-	}
-	c.cur.lazy[key] = append(c.cur.lazy[key], func(x compat.Finding) compat.Finding {
-		return c.witnessNow(x, b, fw, o, n, cands)
-	})
+	c.cur.lazy = append(c.cur.lazy, lazyWitness{id: lazyKey(f), b: f.Backward, fw: f.Forward, o: o, n: n, cands: cands})
 	return f
 }
 
-func lazyKey(f compat.Finding) string { return f.Rule + "\x00" + f.Subject + "\x00" + f.Message }
+func lazyKey(f compat.Finding) lazyID { return lazyID{f.Rule, f.Subject, f.Message} }
 
 // witnessNow searches the witness of f for the directions b and fw say fail.
 func (c *Comparison) witnessNow(f compat.Finding, b, fw bool, o, n *node, cands func(producer, acceptor *node) []any) compat.Finding {
@@ -282,16 +318,40 @@ func (c *Comparison) witnessNow(f compat.Finding, b, fw bool, o, n *node, cands 
 
 // settle runs the deferred witness searches of a pair's findings (once) and applies the
 // witness discipline to them.
-func (r *pairResult) settle() {
+func (c *Comparison) settle(r *pairResult) {
 	if r.settled {
 		return
 	}
 	r.settled = true
+	// Each finding takes the first unused search deferred for a finding of its name, as
+	// the searches were made. Pairs with many deferred searches index them first, so that
+	// settling stays linear.
+	var byID map[lazyID][]int
+	if len(r.lazy) > 16 {
+		byID = map[lazyID][]int{}
+		for j := range r.lazy {
+			byID[r.lazy[j].id] = append(byID[r.lazy[j].id], j)
+		}
+	}
 	for i := range r.own {
 		k := lazyKey(r.own[i])
-		if ts := r.lazy[k]; len(ts) > 0 {
-			r.own[i] = ts[0](r.own[i])
-			r.lazy[k] = ts[1:]
+		j := -1
+		if byID != nil {
+			if js := byID[k]; len(js) > 0 {
+				j, byID[k] = js[0], js[1:]
+			}
+		} else {
+			for x := range r.lazy {
+				if !r.lazy[x].used && r.lazy[x].id == k {
+					j = x
+					break
+				}
+			}
+		}
+		if j >= 0 {
+			t := &r.lazy[j]
+			t.used = true
+			r.own[i] = c.witnessNow(r.own[i], t.b, t.fw, t.o, t.n, t.cands)
 		}
 		r.own[i] = disciplined(r.own[i])
 	}

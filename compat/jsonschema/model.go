@@ -602,11 +602,7 @@ func canonical(v any) string {
 func writeCanonical(b *strings.Builder, v any) {
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := objectKeys(v)
 		b.WriteByte('{')
 		for i, k := range keys {
 			if i > 0 {

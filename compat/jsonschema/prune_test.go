@@ -653,6 +653,45 @@ func TestValidAtCachesScalars(t *testing.T) {
 	require.Len(t, cache.shapes, 2)
 }
 
+// TestValidAtCachesAnswers checks that a question asked again is answered from the cache
+// with the library's answer, and that values which only canonical encoding would equate
+// (1 and 1.0, which draft-04's integer tells apart) get keys of their own.
+func TestValidAtCachesAnswers(t *testing.T) {
+	sc := pruneSchemas(t, "a.json", `{"properties": {"n": {"type": "integer"}}}`)
+	cache := sc.pruneCache()
+	tests := []struct {
+		value string
+		want  bool
+	}{
+		{`{"n": 1}`, true},
+		{`{"n": 1.5}`, false},
+		{`{"n": "1"}`, false},
+		{`{"n": 1}`, true},
+		{`{}`, true},
+	}
+	for _, tt := range tests {
+		v := decodeValue(t, tt.value)
+		want, err := sc.validAtUncached(cache, "a.json", "", v)
+		require.NoError(t, err)
+		require.Equal(t, tt.want, want, tt.value)
+		for range 2 {
+			got, err := sc.validAt("a.json", "", v)
+			require.NoError(t, err)
+			require.Equal(t, want, got, tt.value)
+		}
+	}
+	require.Len(t, cache.results, 4)
+	var a, b strings.Builder
+	writeExact(&a, json.Number("1"))
+	writeExact(&b, json.Number("1.0"))
+	require.NotEqual(t, a.String(), b.String())
+	a.Reset()
+	b.Reset()
+	writeExact(&a, map[string]any{"a": "b", "c": nil})
+	writeExact(&b, map[string]any{"a": "b\x00c", "": nil})
+	require.NotEqual(t, a.String(), b.String())
+}
+
 func TestPrunedDocument(t *testing.T) {
 	sc := pruneSchemas(t, "a.json", `{
 		"definitions": {
