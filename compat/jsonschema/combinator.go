@@ -561,7 +561,7 @@ func (c *Comparison) wholeAnyOf(o, n *node, ob, nb []*node) []compat.Finding {
 	}
 	msg := "schema is no longer an anyOf and does not cover all its old branches"
 	if b {
-		msg = "schema is no longer an anyOf: it accepts every value its branches did, and more"
+		msg = "schema is no longer an anyOf, and still accepts every value its branches did"
 	}
 	x := c.findingAt(ruleAnyOfBranchRemoved, n.loc(), o, n, o.ptr+"/anyOf", n.ptr, b, f, msg)
 	return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
@@ -623,7 +623,7 @@ func (c *Comparison) wholeOneOf(o, n *node, ob, nb []*node) []compat.Finding {
 	}
 	msg := "schema is no longer a oneOf and the engine cannot prove it equivalent" + unproven
 	if b {
-		msg = "schema is no longer a oneOf: it accepts every value it did, and more"
+		msg = "schema is no longer a oneOf, and still accepts every value it did"
 	}
 	x := c.findingAt(ruleOneOfBranchRemoved, n.loc(), o, n, o.ptr+"/oneOf", n.ptr, b, f, msg)
 	return []compat.Finding{c.withWitness(x, o, n, c.candidates)}
