@@ -159,7 +159,7 @@ func (c *Comparison) compute(o, n *node) []compat.Finding {
 			fs = append(fs, c.compareObjects(o, n)...)
 		}
 	}
-	fs = append(fs, c.compareCombinators(o, n)...)
+	fs = c.decideForms(o, n, append(fs, c.compareCombinators(o, n)...))
 	return fs
 }
 
