@@ -257,12 +257,10 @@ func (c *Comparison) formsOf(x *node) ([]form, bool) {
 // that do not intersect as one keyword (two patterns, two formats, properties, items)
 // are left to the members.
 func (c *Comparison) mergeAtoms(n, root *node, atoms []*node) {
-	if len(n.required) > 0 {
-		req := map[string]bool{}
-		for k := range n.required {
-			req[k] = true
-		}
-		n.required = req
+	// n shares its maps with the node it copies: required is rebuilt, never written into.
+	req := map[string]bool{}
+	for k := range n.required {
+		req[k] = true
 	}
 	t := n.types
 	for _, a := range atoms {
@@ -294,10 +292,7 @@ func (c *Comparison) mergeAtoms(n, root *node, atoms []*node) {
 		n.minProps = maxInt(n.minProps, a.minProps)
 		n.maxProps = minBound(n.maxProps, a.maxProps)
 		for k := range a.required {
-			if n.required == nil {
-				n.required = map[string]bool{}
-			}
-			n.required[k] = true
+			req[k] = true
 		}
 		if a.hasEnum {
 			vals := a.enum
@@ -317,6 +312,7 @@ func (c *Comparison) mergeAtoms(n, root *node, atoms []*node) {
 			n.hasEnum, n.enum = true, kept
 		}
 	}
+	n.required = req
 }
 
 func tighterLo(n, a *node) {
