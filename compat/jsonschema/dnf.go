@@ -130,7 +130,9 @@ func (c *Comparison) ownOf(x *node) *node {
 
 // expand builds the alternatives of x, or reports false beyond maxDisjuncts.
 func (c *Comparison) expand(x *node, depth int) ([]conjunction, bool) {
-	if !hasShape(x) || depth > maxFormDepth || x.remote != "" {
+	// unevaluatedProperties and unevaluatedItems see what the combinators evaluated, so a
+	// schema with them is kept whole rather than split from its members.
+	if !hasShape(x) || depth > maxFormDepth || x.remote != "" || x.unevaluatedProps != nil || x.unevaluatedItems != nil {
 		return []conjunction{{atoms: []*node{x}}}, true
 	}
 	out := []conjunction{{atoms: []*node{c.ownOf(x)}}}
