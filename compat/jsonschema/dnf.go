@@ -222,9 +222,9 @@ func (c *Comparison) formsOf(x *node) ([]form, bool) {
 	if fs, ok := st.forms[x]; ok {
 		return fs, st.ok[x]
 	}
-	st.forms[x], st.ok[x] = nil, false // a schema that reaches itself is kept whole below
 	conjs, ok := c.expand(x, 0)
 	if !ok {
+		st.forms[x], st.ok[x] = nil, false
 		return nil, false
 	}
 	var fs []form
