@@ -184,7 +184,7 @@ func (c *Comparison) compute(o, n *node) []compat.Finding {
 			fs = join(fs, c.compareObjects(o, n))
 		}
 	}
-	fs = join(fs, c.compareCombinators(o, n))
+	fs = c.decideForms(o, n, join(fs, c.compareCombinators(o, n)))
 	return fs
 }
 

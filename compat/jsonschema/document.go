@@ -592,6 +592,8 @@ type Comparison struct {
 	// contexts memoizes contextOf, so that a node's context is one node and its pairs
 	// are memoized like any other.
 	contexts map[*node]*node
+	// forms holds the disjunctive normal forms built so far (see dnf.go).
+	forms *normalForms
 }
 
 // NewComparison starts a comparison between two versions.
