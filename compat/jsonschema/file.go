@@ -2,6 +2,7 @@ package jsonschema
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -66,6 +67,17 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 			rep, err = nil, fmt.Errorf("jsonschema: internal error (please report): %v", r)
 		}
 	}()
+	if old.IsDir() && new.IsDir() {
+		var whole errWholeDirectory
+		if rep, err := compareGrouped(ctx, old, new, opts); !errors.As(err, &whole) {
+			return rep, err
+		}
+	}
+	return compareWhole(ctx, old, new, opts)
+}
+
+// compareWhole compares two versions with every document of each read at once.
+func compareWhole(ctx context.Context, old, new compat.Source, opts Options) (*compat.Report, error) {
 	oldDocs, oldFiles, err := readSide(old)
 	if err != nil {
 		return nil, err
