@@ -4,10 +4,13 @@ import (
 	"context"
 	"net/url"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/compatcheck/compatcheck/compat"
+	"golang.org/x/sync/errgroup"
 )
 
 // Comparing two directories used to hold every document of both versions, every schema
@@ -326,14 +329,9 @@ func compareGrouped(ctx context.Context, old, new compat.Source, opts Options) (
 	for _, f := range g.oldFiles {
 		inOld[f] = true
 	}
-	perFile := make(map[string][]compat.Finding, len(g.oldFiles)+len(g.newFiles))
-	for _, group := range g.groups {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := compareGroup(ctx, old, new, opts, g, group, inOld, inNew, perFile); err != nil {
-			return nil, err
-		}
+	perFile, err := compareGroups(ctx, old, new, opts, g, inOld, inNew)
+	if err != nil {
+		return nil, err
 	}
 	var findings []compat.Finding
 	for _, f := range g.oldFiles {
@@ -347,37 +345,89 @@ func compareGrouped(ctx context.Context, old, new compat.Source, opts Options) (
 	return ignoredReport(findings, ignores), nil
 }
 
-// compareGroup compares the files of one group, recording each file's findings.
-func compareGroup(ctx context.Context, old, new compat.Source, opts Options, g *dirGroups, group []string, inOld, inNew map[string]bool, perFile map[string][]compat.Finding) error {
+// maxGroupWorkers bounds how many groups are compared at the same time: each holds its
+// documents, compiled schemas and memo, so memory grows with the number of workers.
+const maxGroupWorkers = 4
+
+// compareGroups compares every group and returns each file's findings. Groups share
+// nothing, so they are compared on up to GOMAXPROCS goroutines (at most maxGroupWorkers);
+// a witness hook, which need not be safe for concurrent use, makes them one.
+func compareGroups(ctx context.Context, old, new compat.Source, opts Options, g *dirGroups, inOld, inNew map[string]bool) (map[string][]compat.Finding, error) {
+	perFile := make(map[string][]compat.Finding, len(g.oldFiles)+len(g.newFiles))
+	workers := min(runtime.GOMAXPROCS(0), maxGroupWorkers, len(g.groups))
+	if opts.OnWitness != nil {
+		workers = 1
+	}
+	var mu sync.Mutex
+	eg, gctx := errgroup.WithContext(ctx)
+	eg.SetLimit(workers)
+	for _, group := range g.groups {
+		if gctx.Err() != nil {
+			break // a group failed or the caller gave up: Wait says which
+		}
+		eg.Go(func() (err error) {
+			defer func() {
+				// Compare's recover does not reach this goroutine: the whole
+				// comparison meets the same panic and reports it as always.
+				if r := recover(); r != nil {
+					err = errWholeDirectory{}
+				}
+			}()
+			fs, err := compareGroup(gctx, old, new, opts, g, group, inOld, inNew)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for f, x := range fs {
+				perFile[f] = x
+			}
+			return nil
+		})
+	}
+	if err := eg.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// The first error is a group's (errWholeDirectory); the others may be the
+		// cancellation it caused.
+		return nil, err
+	}
+	return perFile, nil
+}
+
+// compareGroup compares the files of one group and returns each file's findings.
+func compareGroup(ctx context.Context, old, new compat.Source, opts Options, g *dirGroups, group []string, inOld, inNew map[string]bool) (map[string][]compat.Finding, error) {
+	perFile := make(map[string][]compat.Finding, len(group))
 	in := make(map[string]bool, len(group))
 	for _, f := range group {
 		in[f] = true
 	}
 	oldDocs, oldFiles, err := readGroup(old, g.oldFiles, in)
 	if err != nil {
-		return errWholeDirectory{}
+		return nil, errWholeDirectory{}
 	}
 	newDocs, newFiles, err := readGroup(new, g.newFiles, in)
 	if err != nil {
-		return errWholeDirectory{}
+		return nil, errWholeDirectory{}
 	}
 	os, err := newSchemasLibrary(oldDocs, SchemasOptions{Refs: opts.Refs}, old.Errorf, g.oldLibrary)
 	if err != nil {
-		return errWholeDirectory{}
+		return nil, errWholeDirectory{}
 	}
 	ns, err := newSchemasLibrary(newDocs, SchemasOptions{Refs: opts.Refs}, new.Errorf, g.newLibrary)
 	if err != nil {
-		return errWholeDirectory{}
+		return nil, errWholeDirectory{}
 	}
 	os.tree, ns.tree = old.Name, new.Name
 	for _, f := range oldFiles {
 		if _, err := os.schemaAt(f + "#"); err != nil {
-			return errWholeDirectory{}
+			return nil, errWholeDirectory{}
 		}
 	}
 	for _, f := range newFiles {
 		if _, err := ns.schemaAt(f + "#"); err != nil {
-			return errWholeDirectory{}
+			return nil, errWholeDirectory{}
 		}
 	}
 	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget, OnWitness: opts.OnWitness})
@@ -392,9 +442,9 @@ func compareGroup(ctx context.Context, old, new compat.Source, opts Options, g *
 		fs, err := cmp.Compare(ctx, f+"#", f+"#")
 		if err != nil {
 			if ctx.Err() != nil {
-				return err
+				return nil, err
 			}
-			return errWholeDirectory{}
+			return nil, errWholeDirectory{}
 		}
 		perFile[f] = fs
 	}
@@ -406,5 +456,5 @@ func compareGroup(ctx context.Context, old, new compat.Source, opts Options, g *
 			perFile[f] = []compat.Finding{x}
 		}
 	}
-	return nil
+	return perFile, nil
 }
