@@ -106,22 +106,18 @@ func scanSide(src compat.Source, keepIgnores bool, into *dirGroups) (files []str
 		return nil, nil, false, false
 	}
 	for _, f := range files {
-		data, err := src.ReadFile(f)
+		d, _, err := readDocument(src, f)
 		if err != nil {
 			return nil, nil, false, false
 		}
-		v, pos, err := decodeFile(f, data)
-		if err != nil {
-			return nil, nil, false, false
-		}
-		g, ok := scanDocument(f, v)
+		g, ok := scanDocument(f, d.Value)
 		if !ok {
 			return nil, nil, false, false
 		}
 		library = library || g.libraryOnly
 		scanned = append(scanned, g)
-		if keepIgnores && mentionsIgnore(v) {
-			into.ignoreDocs = append(into.ignoreDocs, Document{Path: f, Value: v, Pos: pos})
+		if keepIgnores && mentionsIgnore(d.Value) {
+			into.ignoreDocs = append(into.ignoreDocs, d)
 		}
 	}
 	return files, scanned, library || libraryOnly(), true
@@ -291,6 +287,20 @@ func groupDirs(old, new compat.Source) (*dirGroups, bool) {
 	return g, true
 }
 
+// readDocument reads and decodes one file, returning its bytes too. Its errors are not
+// positioned: the whole comparison, which any error hands the answer to, positions them.
+func readDocument(src compat.Source, f string) (Document, []byte, error) {
+	data, err := src.ReadFile(f)
+	if err != nil {
+		return Document{}, nil, err
+	}
+	v, pos, err := decodeFile(f, data)
+	if err != nil {
+		return Document{}, nil, err
+	}
+	return Document{Path: f, Value: v, Pos: pos}, data, nil
+}
+
 // readGroup decodes the files of one group that a version has, in the version's order.
 func readGroup(src compat.Source, files []string, in map[string]bool) ([]Document, []string, [][]byte, error) {
 	var docs []Document
@@ -300,15 +310,11 @@ func readGroup(src compat.Source, files []string, in map[string]bool) ([]Documen
 		if !in[f] {
 			continue
 		}
-		data, err := src.ReadFile(f)
+		d, data, err := readDocument(src, f)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		v, pos, err := decodeFile(f, data)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		docs = append(docs, Document{Path: f, Value: v, Pos: pos})
+		docs = append(docs, d)
 		paths = append(paths, f)
 		contents = append(contents, data)
 	}

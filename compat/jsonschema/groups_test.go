@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/compatcheck/compatcheck/compat"
 	"github.com/compatcheck/compatcheck/compat/compattest"
@@ -192,4 +193,37 @@ func TestCorpusSchemaStoreGrouped(t *testing.T) {
 	if !sameOutcome(t, got, gerr, want, werr) {
 		t.Errorf("grouped and whole comparisons differ (errors %v, %v)", gerr, werr)
 	}
+}
+
+// FuzzCompareGrouped feeds two directories of two arbitrary schema files each to the
+// grouped and the whole directory comparison: they must give byte-identical reports or
+// the same error, and the split must never panic. The files refer to each other (or not)
+// however the inputs say, so that the split is tried on every kind of reference.
+func FuzzCompareGrouped(f *testing.F) {
+	for _, p := range compattest.SeedPairs(f, "testdata/*.txtar", ".json") {
+		f.Add(p[0], p[1], []byte(`{"$schema": "http://json-schema.org/draft-07/schema#", "$ref": "a.json"}`))
+	}
+	f.Add([]byte(`{"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"x": {"$ref": "b.json#/definitions/y"}}}`),
+		[]byte(`{"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"x": {"type": "string"}}}`),
+		[]byte(`{"$schema": "http://json-schema.org/draft-07/schema#", "definitions": {"y": {"type": "integer"}}}`))
+	f.Fuzz(func(t *testing.T, a1, a2, b []byte) {
+		dir := func(name string, a []byte) compat.Source {
+			return compat.Source{FS: fstest.MapFS{"a.json": {Data: a}, "b.json": {Data: b}, "c.json": {Data: a2}}, Name: name}
+		}
+		old, new := dir("old", a1), dir("new", a2)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		opts := Options{Budget: 20000}
+		got, gerr := compareGrouped(ctx, old, new, opts)
+		if errors.As(gerr, &errWholeDirectory{}) {
+			return
+		}
+		want, werr := compareWhole(ctx, old, new, opts)
+		if ctx.Err() != nil {
+			return
+		}
+		if !sameOutcome(t, got, gerr, want, werr) {
+			t.Fatalf("grouped and whole comparisons differ: errors %v, %v", gerr, werr)
+		}
+	})
 }
