@@ -134,9 +134,7 @@ func compareWhole(ctx context.Context, old, new compat.Source, opts Options) (*c
 	for _, f := range oldFiles {
 		inOld[f] = true
 		if !inNew[f] {
-			x := ruleFileRemoved.Findingf(f+"#", "schema file %s removed", f)
-			x.Old = os.pos(f, "")
-			x.Advice = advice(x)
+			x := fileRemoved(os, f)
 			findings = append(findings, x)
 			continue
 		}
@@ -148,13 +146,27 @@ func compareWhole(ctx context.Context, old, new compat.Source, opts Options) (*c
 	}
 	for _, f := range newFiles {
 		if !inOld[f] {
-			x := ruleFileAdded.Findingf(f+"#", "schema file %s added", f)
-			x.New = ns.pos(f, "")
-			x.Advice = advice(x)
+			x := fileAdded(ns, f)
 			findings = append(findings, x)
 		}
 	}
 	return ignoredReport(findings, ignores), nil
+}
+
+// fileRemoved is the finding of schema file f, which OLD (os) has and NEW lacks.
+func fileRemoved(os *Schemas, f string) compat.Finding {
+	x := ruleFileRemoved.Findingf(f+"#", "schema file %s removed", f)
+	x.Old = os.pos(f, "")
+	x.Advice = advice(x)
+	return x
+}
+
+// fileAdded is the finding of schema file f, which NEW (ns) has and OLD lacks.
+func fileAdded(ns *Schemas, f string) compat.Finding {
+	x := ruleFileAdded.Findingf(f+"#", "schema file %s added", f)
+	x.New = ns.pos(f, "")
+	x.Advice = advice(x)
+	return x
 }
 
 // ignoredReport returns the report of the findings with the inline ignores applied and

@@ -473,10 +473,7 @@ func compareGroup(ctx context.Context, old, new compat.Source, opts Options, g *
 	cmp := NewComparison(os, ns, CompareOptions{Model: opts.Model, Budget: opts.Budget, OnWitness: opts.OnWitness})
 	for _, f := range oldFiles {
 		if !inNew[f] {
-			x := ruleFileRemoved.Findingf(f+"#", "schema file %s removed", f)
-			x.Old = os.pos(f, "")
-			x.Advice = advice(x)
-			perFile[f] = []compat.Finding{x}
+			perFile[f] = []compat.Finding{fileRemoved(os, f)}
 			continue
 		}
 		fs, err := cmp.Compare(ctx, f+"#", f+"#")
@@ -490,10 +487,7 @@ func compareGroup(ctx context.Context, old, new compat.Source, opts Options, g *
 	}
 	for _, f := range newFiles {
 		if !inOld[f] {
-			x := ruleFileAdded.Findingf(f+"#", "schema file %s added", f)
-			x.New = ns.pos(f, "")
-			x.Advice = advice(x)
-			perFile[f] = []compat.Finding{x}
+			perFile[f] = []compat.Finding{fileAdded(ns, f)}
 		}
 	}
 	return perFile, nil
