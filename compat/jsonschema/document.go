@@ -124,6 +124,13 @@ func NewSchemasWith(docs []Document, opts SchemasOptions) (*Schemas, error) {
 }
 
 func newSchemas(docs []Document, opts SchemasOptions, errf func(file string, line, col int, format string, args ...any) error) (*Schemas, error) {
+	return newSchemasLibrary(docs, opts, errf, false)
+}
+
+// newSchemasLibrary is newSchemas that, when library is set, never reads the documents
+// natively: a group of a directory's files (see groups.go) is read as the whole
+// directory is, and one document the native reading refuses makes it refuse them all.
+func newSchemasLibrary(docs []Document, opts SchemasOptions, errf func(file string, line, col int, format string, args ...any) error, library bool) (*Schemas, error) {
 	sc := &Schemas{
 		refs:     opts.Refs,
 		seq:      schemasSeq.Add(1),
@@ -178,7 +185,7 @@ func newSchemas(docs []Document, opts SchemasOptions, errf func(file string, lin
 	if sc.refs == RefsOpaque {
 		sc.standIns = standIns(sc)
 	}
-	if ix := nativeIndexOf(ptrs); ix != nil && !libraryOnly() {
+	if ix := nativeIndexOf(ptrs); ix != nil && !library && !libraryOnly() {
 		// The library is handed the documents only if a question about values needs
 		// a schema it cannot answer from a pruned copy (see validNode).
 		sc.native, sc.nnodes = ix, map[string]*node{}

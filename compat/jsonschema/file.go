@@ -2,6 +2,7 @@ package jsonschema
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/compatcheck/compatcheck/compat"
@@ -66,6 +67,17 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 			rep, err = nil, fmt.Errorf("jsonschema: internal error (please report): %v", r)
 		}
 	}()
+	if old.IsDir() && new.IsDir() {
+		var whole errWholeDirectory
+		if rep, err := compareGrouped(ctx, old, new, opts); !errors.As(err, &whole) {
+			return rep, err
+		}
+	}
+	return compareWhole(ctx, old, new, opts)
+}
+
+// compareWhole compares two versions with every document of each read at once.
+func compareWhole(ctx context.Context, old, new compat.Source, opts Options) (*compat.Report, error) {
 	oldDocs, oldFiles, err := readSide(old)
 	if err != nil {
 		return nil, err
@@ -122,9 +134,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	for _, f := range oldFiles {
 		inOld[f] = true
 		if !inNew[f] {
-			x := ruleFileRemoved.Findingf(f+"#", "schema file %s removed", f)
-			x.Old = os.pos(f, "")
-			x.Advice = advice(x)
+			x := fileRemoved(os, f)
 			findings = append(findings, x)
 			continue
 		}
@@ -136,13 +146,27 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (rep *co
 	}
 	for _, f := range newFiles {
 		if !inOld[f] {
-			x := ruleFileAdded.Findingf(f+"#", "schema file %s added", f)
-			x.New = ns.pos(f, "")
-			x.Advice = advice(x)
+			x := fileAdded(ns, f)
 			findings = append(findings, x)
 		}
 	}
 	return ignoredReport(findings, ignores), nil
+}
+
+// fileRemoved is the finding of schema file f, which OLD (os) has and NEW lacks.
+func fileRemoved(os *Schemas, f string) compat.Finding {
+	x := ruleFileRemoved.Findingf(f+"#", "schema file %s removed", f)
+	x.Old = os.pos(f, "")
+	x.Advice = advice(x)
+	return x
+}
+
+// fileAdded is the finding of schema file f, which NEW (ns) has and OLD lacks.
+func fileAdded(ns *Schemas, f string) compat.Finding {
+	x := ruleFileAdded.Findingf(f+"#", "schema file %s added", f)
+	x.New = ns.pos(f, "")
+	x.Advice = advice(x)
+	return x
 }
 
 // ignoredReport returns the report of the findings with the inline ignores applied and
