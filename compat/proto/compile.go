@@ -448,14 +448,7 @@ func compileShared(ctx context.Context, old *closure, names []string) (map[strin
 		pf := old.files[name]
 		pending[name], pf.res = pf.res, nil
 	}
-	var mu sync.Mutex
-	files, err := compileFiles(ctx, old.tree, names, func(name string) (protocompile.SearchResult, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		res, ok := pending[name]
-		delete(pending, name)
-		return protocompile.SearchResult{ParseResult: res}, ok
-	})
+	files, err := compileFiles(ctx, old.tree, names, handOver(pending))
 	if err != nil {
 		return nil, err
 	}
@@ -465,9 +458,24 @@ func compileShared(ctx context.Context, old *closure, names []string) (map[strin
 	return out, nil
 }
 
-// compileSide compiles and links a side's closure, the shared files taken as they are. Files the other side also parsed but that are not shared (reparse:
-// their bytes are the same, but an import differs) are parsed again here, since linking
-// changes a parse result and each compilation needs its own.
+// handOver returns the lookup that gives the compiler each pending parse result once.
+// Each file is asked for once; handing its result over (and forgetting it here) lets the
+// compiler drop the AST as soon as the file is linked. The compiler asks concurrently.
+func handOver(pending map[string]parser.Result) func(string) (protocompile.SearchResult, bool) {
+	var mu sync.Mutex
+	return func(name string) (protocompile.SearchResult, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		res, ok := pending[name]
+		delete(pending, name)
+		return protocompile.SearchResult{ParseResult: res}, ok
+	}
+}
+
+// compileSide compiles and links a side's closure, the shared files taken as they are.
+// Files the other side also parsed but that are not shared (reparse: their bytes are the
+// same, but an import differs) are parsed again here, since linking changes a parse result
+// and each compilation needs its own.
 //
 // The parse results are taken by pendingResults before either side starts, so that each
 // moves to its compiler and is dropped once the file is linked.
@@ -485,18 +493,12 @@ func compileSide(ctx context.Context, cl *closure, pending map[string]parser.Res
 		again.parse(data)
 		pending[name] = again.res
 	}
-	var mu sync.Mutex
+	parsed := handOver(pending)
 	files, err := compileFiles(ctx, cl.tree, cl.roots, func(name string) (protocompile.SearchResult, bool) {
 		if f := shared[name]; f != nil {
 			return protocompile.SearchResult{Desc: f}, true
 		}
-		// Each file is asked for once; handing its parse result over lets the compiler
-		// drop the AST as soon as the file is linked.
-		mu.Lock()
-		defer mu.Unlock()
-		res, ok := pending[name]
-		delete(pending, name)
-		return protocompile.SearchResult{ParseResult: res}, ok
+		return parsed(name)
 	})
 	if err != nil {
 		return nil, err

@@ -159,7 +159,8 @@ func sourceSpans(t *tree, name string, fd protoreflect.FileDescriptor) (map[stri
 		locs := fd.SourceLocations()
 		for i := 0; i < locs.Len(); i++ {
 			loc := locs.Get(i)
-			if k := pathKey(loc.Path); !hasKey(out, k) {
+			k := pathKey(loc.Path)
+			if _, dup := out[k]; !dup {
 				out[k] = span{int32(loc.StartLine), int32(loc.StartColumn)}
 			}
 		}
@@ -183,8 +184,6 @@ func sourceSpans(t *tree, name string, fd protoreflect.FileDescriptor) (map[stri
 	}
 	return out, nil
 }
-
-func hasKey(m map[string]span, k string) bool { _, ok := m[k]; return ok }
 
 // pathKey turns a source path into a map key.
 func pathKey(p []int32) string {
