@@ -65,7 +65,8 @@ var registerSampleRules = sync.OnceFunc(func() {
 
 // sampleReport holds findings of every kind across several files, with every optional
 // field a format may carry: both positions, only the old one (a deletion), operations, a
-// witness, hazards, advice, undecided answers, releases, a suppression, an unused ignore,
+// witness, hazards, advice, undecided answers, a finding of an earlier release (context,
+// which counts toward no verdict) and a writable-from release, a suppression, an unused ignore,
 // a repeated rule and subject, and text that Markdown and XML must escape.
 func sampleReport() *compat.Report {
 	registerSampleRules()
@@ -81,6 +82,9 @@ func sampleReport() *compat.Report {
 			Message: "enum value CANCELLED added", New: compat.Pos("api/shop.proto", 9, 3), Backward: true,
 			WritableFrom: "v3",
 			Advice:       []string{"Release readers that handle CANCELLED", "Then release writers that emit it"}},
+		{Rule: "EXAMPLE_ENUM_VALUE_ADDED", Kind: compat.KindProto, Subject: "shop.v1.Status.PAUSED",
+			Message: "enum value PAUSED added", New: compat.Pos("api/shop.proto", 8, 3), Backward: true,
+			Release: "v2", WritableFrom: "v3"},
 		{Rule: "EXAMPLE_MESSAGE_DELETED", Kind: compat.KindProto, Subject: "shop.v1.Gone",
 			Message: "message Gone deleted", Old: compat.Pos("api/gone.proto", 20, 1)},
 		{Rule: "EXAMPLE_PROPERTY_ADDED", Kind: compat.KindJSONSchema, Subject: "order.json#/properties/gift",
@@ -551,4 +555,21 @@ func TestTextColorAndQuiet(t *testing.T) {
 	assert.True(t, strings.HasSuffix(quiet, "verdict: breaking (7 breaking, 1 read-tolerant, 1 additive)\n"), quiet)
 	opts.Policy = compat.FailOn(compat.None)
 	assert.Empty(t, encode(t, sampleReport(), "text", opts), "nothing at all when nothing fails")
+}
+
+// TestLongWitnessAbbreviated checks that text and SARIF messages shorten a long witness
+// (a 5,001-character string shows a maxLength change) while JSON carries it whole.
+func TestLongWitnessAbbreviated(t *testing.T) {
+	registerSampleRules()
+	long := `"` + strings.Repeat("a", 5001) + `"`
+	r := compat.NewReport([]compat.Finding{{Rule: "EXAMPLE_TYPE_NARROWED", Kind: compat.KindJSONSchema,
+		Subject: "s.json#/properties/name", Message: "maxLength lowered from none to 5000", Forward: true,
+		New: compat.Pos("s.json", 2, 5), Witness: json.RawMessage(long)}})
+	text := string(encode(t, r, "text", sampleOpts))
+	assert.Contains(t, text, "witness \"aaaa")
+	assert.Contains(t, text, "… (5003 bytes)")
+	assert.NotContains(t, text, strings.Repeat("a", 200))
+	sarif := string(encode(t, r, "sarif", sampleOpts))
+	assert.Contains(t, sarif, "… (5003 bytes)")
+	assert.Contains(t, string(encode(t, r, "json", sampleOpts)), long, "JSON keeps the whole witness")
 }

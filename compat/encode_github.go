@@ -34,6 +34,12 @@ func encodeGitHub(w io.Writer, r *Report, opts EncodeOptions) error {
 		if f.Undecided {
 			m.WriteString(" (undecided)")
 		}
+		if f.Release != "" {
+			m.WriteString(" (in " + f.Release + ")")
+		}
+		if f.WritableFrom != "" {
+			m.WriteString("\nwritable from " + f.WritableFrom)
+		}
 		for _, h := range f.Hazards {
 			m.WriteString("\nhazard " + h.Rule + ": " + h.Message)
 		}
