@@ -101,4 +101,10 @@ func TestBuildWithoutCgo(t *testing.T) {
 	_, stderr, code = run("--config", cfg, "--base", repo)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "unknown rule COLUMN_DROPPED (compatcheck rules lists them; this compatcheck was built without cgo and does not know the SQL engine's rules)")
+
+	// A baseline snapshots every kind, SQL included, so it needs the SQL engine.
+	stdout, stderr, code = run("baseline")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "compatcheck: this compatcheck was built without cgo; the SQL engine needs the C parser: rebuild with CGO_ENABLED=1 and a C compiler\n", stderr)
 }
