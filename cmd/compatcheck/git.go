@@ -76,11 +76,11 @@ func withFile(err error, file string) error {
 // compareAgainst compares each path at ref with the working tree into one report whose
 // paths are relative to the current directory.
 func compareAgainst(ctx context.Context, g *gitInputs, ref string, paths []string, opts compatcheck.Options, stderr io.Writer) (*compat.Report, error) {
-	repo, commit, ref, err := g.resolveAgainst(ctx, ref)
+	repo, ref, err := g.againstRef(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	results, err := compatcheck.CompareAgainst(ctx, repo, commit.ID, paths, opts)
+	results, err := compatcheck.CompareAgainst(ctx, repo, ref, paths, opts)
 	if err != nil {
 		return nil, withFile(err, "--against "+ref)
 	}
@@ -92,17 +92,26 @@ func compareAgainst(ctx context.Context, g *gitInputs, ref string, paths []strin
 	return compatcheck.MergeAgainst(results), nil
 }
 
-// resolveAgainst opens the repository and resolves an --against ref, where last-release
-// names the newest release tag (v*, pre-releases left out).
-func (g *gitInputs) resolveAgainst(ctx context.Context, ref string) (*gitsrc.Repo, gitsrc.Commit, string, error) {
+// againstRef opens the repository and names the ref --against means: last-release is the
+// newest release tag (v*, pre-releases left out), any other ref itself.
+func (g *gitInputs) againstRef(ctx context.Context, ref string) (*gitsrc.Repo, string, error) {
 	repo, err := g.open(ctx)
 	if err != nil {
-		return nil, gitsrc.Commit{}, ref, err
+		return nil, ref, err
 	}
 	if ref == "last-release" {
 		if ref, err = history.LastRelease(ctx, repo, "v*", false); err != nil {
-			return nil, gitsrc.Commit{}, ref, err
+			return nil, ref, err
 		}
+	}
+	return repo, ref, nil
+}
+
+// resolveAgainst resolves an --against ref (see againstRef) to its commit.
+func (g *gitInputs) resolveAgainst(ctx context.Context, ref string) (*gitsrc.Repo, gitsrc.Commit, string, error) {
+	repo, ref, err := g.againstRef(ctx, ref)
+	if err != nil {
+		return nil, gitsrc.Commit{}, ref, err
 	}
 	commit, err := repo.Resolve(ctx, ref)
 	if err != nil {
