@@ -671,6 +671,7 @@ func (c *Comparison) strictHolds(a, b *node) bool {
 		opts.Model = Strict
 		c.strict = NewComparison(c.old, c.new, opts)
 		c.strict.ctx = c.ctx
+		c.strict.answersOnly = true
 	}
 	return c.strict.pair(a, b).b
 }

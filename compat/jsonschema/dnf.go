@@ -419,6 +419,7 @@ func (c *Comparison) formHolds(o, n *node) bool {
 			found := false
 			for _, e := range nfs {
 				if st.checks > maxFormChecks {
+					c.keepOwn() // the count is shared by nested decisions
 					return false
 				}
 				st.checks++
@@ -473,6 +474,9 @@ func (c *Comparison) containedIn(p *node, d conjunction, a *node) bool {
 // asked again while its own answer is being built from its alternatives.
 func (c *Comparison) provenHolds(p, a *node) bool {
 	if c.nf().deciding[pairKey{p, a}] {
+		if r := c.cur; r != nil && (r.o != p || r.n != a) && (r.o != a || r.n != p) {
+			c.keepOwn() // another pair's decision under way answered
+		}
 		return false
 	}
 	return c.holds(p, a)
@@ -508,6 +512,7 @@ func (c *Comparison) decideForms(o, n *node, fs []compat.Finding) []compat.Findi
 		return fs
 	}
 	if 2*c.work > c.opts.Budget {
+		c.keepOwn()
 		return fs // leave the budget to the pairs the report is made of
 	}
 	if c.trivialForm(o) && c.trivialForm(n) {

@@ -601,6 +601,12 @@ type Comparison struct {
 	contexts map[*node]*node
 	// forms holds the disjunctive normal forms built so far (see dnf.go).
 	forms *normalForms
+	// low is the smallest depth of a pair in progress met while comparing the current
+	// pair, exhausted counts the pairs that ran out of the budget, and answersOnly is set
+	// on a comparison nothing collects (see keepOwn in compare.go).
+	low         int32
+	exhausted   int
+	answersOnly bool
 }
 
 // NewComparison starts a comparison between two versions.
@@ -608,7 +614,7 @@ func NewComparison(old, new *Schemas, opts CompareOptions) *Comparison {
 	if opts.Budget <= 0 {
 		opts.Budget = defaultBudget
 	}
-	return &Comparison{old: old, new: new, opts: opts, memo: map[pairKey]*pairResult{}}
+	return &Comparison{old: old, new: new, opts: opts, memo: map[pairKey]*pairResult{}, low: maxAt}
 }
 
 // Compare compares the schema at oldRef in the old version with the one at newRef in the

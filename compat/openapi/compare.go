@@ -63,7 +63,7 @@ func Compare(ctx context.Context, old, new compat.Source, opts Options) (report 
 	if err != nil {
 		return nil, err
 	}
-	findings := dedupe(c.findings)
+	findings := c.found.findings()
 	report = compat.NewReport(findings)
 	report.Unused = suppress(report.Findings, ignores)
 	report.Sort()
@@ -89,7 +89,7 @@ type comparer struct {
 	old, new *spec
 	now      time.Time
 	schemas  schemaEngine
-	findings []compat.Finding
+	found    deduper // the findings so far, merged as they are made (see dedupe)
 	err      error
 	// reached records, per old schema location compared, the operations and roles that
 	// reach it, for the rules that report at a component (discriminators).
@@ -147,7 +147,7 @@ func (c *comparer) add(f compat.Finding, op opRef, r role, oldAt, newAt *loc) {
 	case f.ReadersLag && f.Backward, len(f.Advice) == 0:
 		f.Advice = advice(f, r)
 	}
-	c.findings = append(c.findings, f)
+	c.found.add(f)
 }
 
 // fail records the first error; later work is skipped.

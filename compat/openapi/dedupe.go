@@ -56,28 +56,51 @@ func advice(f compat.Finding, r role) []string {
 // finding carries the answers, witness and advice of the role that decides its class,
 // the worst one, so the class never understates any use.
 func dedupe(in []compat.Finding) []compat.Finding {
-	type key struct {
-		rule, subject, message string
-	}
-	index := map[key]int{}
-	var out []compat.Finding
-	var chosen []compat.Finding // the finding whose answers each merged one carries
+	var d deduper
 	for _, f := range in {
-		k := key{f.Rule, f.Subject, f.Message}
-		if i, ok := index[k]; ok {
-			ops := append(out[i].Operations, f.Operations...)
-			if decides(f, chosen[i]) {
-				chosen[i] = f
-				out[i] = f
-			}
-			out[i].Operations = ops
-			continue
-		}
-		index[k] = len(out)
-		chosen = append(chosen, f)
-		f.Operations = slices.Clone(f.Operations)
-		out = append(out, f)
+		d.add(f)
 	}
+	return d.findings()
+}
+
+// deduper merges findings as they are made (see dedupe): a large API reaches a shared
+// component from many operations, and keeping every copy until the end held a fifth of
+// the live heap on the Stripe corpus (90,000 findings for 3,000 changes).
+type deduper struct {
+	index  map[dedupeKey]int
+	out    []compat.Finding
+	chosen []compat.Finding // the finding whose answers each merged one carries
+}
+
+type dedupeKey struct {
+	rule, subject, message string
+}
+
+// add merges f with the findings before it.
+func (d *deduper) add(f compat.Finding) {
+	if d.index == nil {
+		d.index = map[dedupeKey]int{}
+	}
+	k := dedupeKey{f.Rule, f.Subject, f.Message}
+	if i, ok := d.index[k]; ok {
+		ops := append(d.out[i].Operations, f.Operations...)
+		if decides(f, d.chosen[i]) {
+			d.chosen[i] = f
+			d.out[i] = f
+		}
+		d.out[i].Operations = ops
+		return
+	}
+	d.index[k] = len(d.out)
+	d.chosen = append(d.chosen, f)
+	f.Operations = slices.Clone(f.Operations)
+	d.out = append(d.out, f)
+}
+
+// findings returns the merged findings, each listing the operations and roles it reaches
+// in order, once.
+func (d *deduper) findings() []compat.Finding {
+	out := d.out
 	for i := range out {
 		ops := out[i].Operations
 		slices.SortFunc(ops, func(a, b compat.OperationRef) int {
