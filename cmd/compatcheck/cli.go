@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -261,6 +262,11 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) (s
 		return exitBadArgs, err
 	}
 	enc.ToolVersion = version()
+	// Everything the comparison built (documents, memoized pairs) is garbage now, and the
+	// collector, paced by GOGC=200, would let encoding grow the heap to three times what
+	// it last found live, during the comparison: one collection here keeps the report's
+	// encoding within what the comparison used (Stripe's peak RSS went from 382 to 275 MB).
+	runtime.GC()
 	if err := writeOutputs(stdout, targets, report, enc, color, f.quiet, os.Getenv); err != nil {
 		return exitBadArgs, err
 	}

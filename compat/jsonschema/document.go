@@ -604,6 +604,8 @@ type Comparison struct {
 	// low is the smallest depth of a pair in progress met while comparing the current
 	// pair, exhausted counts the pairs that ran out of the budget, and answersOnly is set
 	// on a comparison nothing collects (see keepOwn in compare.go).
+	// pads remembers padded witness strings (see padded).
+	pads        map[padKey]string
 	low         int32
 	exhausted   int
 	answersOnly bool

@@ -1,11 +1,13 @@
 package jsonschema
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"reflect"
 	"sort"
@@ -114,13 +116,7 @@ func newPruneCache() *pruneCache {
 // real schema.
 func (sc *Schemas) validAt(file, ptr string, v any) (bool, error) {
 	cache := sc.pruneCache()
-	var rb strings.Builder
-	rb.WriteString(file)
-	rb.WriteByte('#')
-	rb.WriteString(ptr)
-	rb.WriteByte(0)
-	writeExact(&rb, v)
-	rkey := sha256.Sum256([]byte(rb.String()))
+	rkey := exactKey(file, ptr, v)
 	cache.mu.Lock()
 	ok, known := cache.results[rkey]
 	cache.mu.Unlock()
@@ -145,10 +141,47 @@ func (sc *Schemas) validAt(file, ptr string, v any) (bool, error) {
 // maxResultCache bounds the validation answers one Schemas value keeps.
 const maxResultCache = 1 << 16
 
+// exactKey is the SHA-256 of "file#ptr", NUL and the exact value (see writeExact),
+// hashed as it is written: candidates are often kilobytes long (Stripe's witnesses for
+// maxLength 5000), and building each key as a string first was a sixth of everything the
+// Stripe corpus allocated.
+func exactKey(file, ptr string, v any) (key [sha256.Size]byte) {
+	w := hashWriters.Get().(*hashWriter)
+	w.h.Reset()
+	w.b.Reset(w.h)
+	w.b.WriteString(file)
+	w.b.WriteByte('#')
+	w.b.WriteString(ptr)
+	w.b.WriteByte(0)
+	writeExact(w.b, v)
+	w.b.Flush()
+	w.h.Sum(key[:0])
+	hashWriters.Put(w)
+	return key
+}
+
+// hashWriter is a SHA-256 state behind a buffer, reused across exactKey calls.
+type hashWriter struct {
+	h hash.Hash
+	b *bufio.Writer
+}
+
+var hashWriters = sync.Pool{New: func() any {
+	h := sha256.New()
+	return &hashWriter{h: h, b: bufio.NewWriterSize(h, 4096)}
+}}
+
+// exactWriter is what writeExact writes to: a strings.Builder or a buffered hash.
+type exactWriter interface {
+	io.Writer
+	io.ByteWriter
+	io.StringWriter
+}
+
 // writeExact writes v so that two values get the same text only when they are the same
 // Go value: unlike canonical, numbers keep their spelling and type (1 and 1.0 may differ
 // under draft-04's integer), and strings are length-prefixed, so no two values collide.
-func writeExact(b *strings.Builder, v any) {
+func writeExact(b exactWriter, v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		keys := objectKeys(v)

@@ -336,7 +336,7 @@ func (c *Comparison) stringCandidates(n, hint *node) []any {
 			if l < 0 || l > maxWitnessLen {
 				continue
 			}
-			out = append(out, padTo(b, l))
+			out = append(out, c.padded(b, l))
 		}
 	}
 	return out
@@ -346,6 +346,33 @@ func (c *Comparison) stringCandidates(n, hint *node) []any {
 // published APIs set (Stripe's maxLength 5000), short enough to validate cheaply. Text
 // reports abbreviate long witnesses; JSON carries them whole.
 const maxWitnessLen = 1 << 16
+
+// padded is padTo, remembered: the same limits recur across a large API (Stripe sets
+// maxLength 5000 on thousands of strings), and each candidate list built them again,
+// kilobytes at a time. Strings are immutable, so every candidate shares one.
+func (c *Comparison) padded(s string, l int) string {
+	if len(s) == l && l <= 1 {
+		return s
+	}
+	k := padKey{s, l}
+	if p, ok := c.pads[k]; ok {
+		return p
+	}
+	if c.pads == nil || len(c.pads) >= maxPads {
+		c.pads = map[padKey]string{}
+	}
+	p := padTo(s, l)
+	c.pads[k] = p
+	return p
+}
+
+// padKey names one padded string; maxPads bounds how many a comparison keeps.
+type padKey struct {
+	s string
+	l int
+}
+
+const maxPads = 4096
 
 // padTo lengthens or shortens s to l runes by repeating its last rune (or 'a').
 func padTo(s string, l int) string {
