@@ -115,16 +115,33 @@ func newPruneCache() *pruneCache {
 // infinite loop, a value that is not JSON); the caller then falls back to compiling the
 // real schema.
 func (sc *Schemas) validAt(file, ptr string, v any) (bool, error) {
+	return sc.remembered(exactKey(file, ptr, v), func(cache *pruneCache) (bool, error) {
+		return sc.validAtUncached(cache, file, ptr, v)
+	})
+}
+
+// validCompiled reports whether the compiled schema of the library node n accepts v.
+// Witness searches ask the same question many times (on vector.json of SchemaStore, four
+// times in five), and the library spends most of a rejection building its error.
+func (sc *Schemas) validCompiled(n *node, v any) bool {
+	ok, _ := sc.remembered(exactKey("\x00compiled", strconv.Itoa(n.id), v), func(*pruneCache) (bool, error) {
+		return n.s.Validate(v) == nil, nil
+	})
+	return ok
+}
+
+// remembered returns the validation answer kept under key, or runs check and keeps
+// its answer.
+func (sc *Schemas) remembered(key [sha256.Size]byte, check func(*pruneCache) (bool, error)) (bool, error) {
 	cache := sc.pruneCache()
-	rkey := exactKey(file, ptr, v)
 	cache.mu.Lock()
-	ok, known := cache.results[rkey]
+	ok, known := cache.results[key]
 	cache.mu.Unlock()
 	if known {
 		return ok, nil
 	}
 	timeouts := regexTimeouts.Load()
-	ok, err := sc.validAtUncached(cache, file, ptr, v)
+	ok, err := check(cache)
 	// An answer is kept only when it is the library's own verdict: errors fall back to
 	// the full schema, and a pattern that ran out of time may answer otherwise next time.
 	if err == nil && regexTimeouts.Load() == timeouts {
@@ -132,7 +149,7 @@ func (sc *Schemas) validAt(file, ptr string, v any) (bool, error) {
 		if len(cache.results) >= maxResultCache {
 			cache.results = map[[sha256.Size]byte]bool{}
 		}
-		cache.results[rkey] = ok
+		cache.results[key] = ok
 		cache.mu.Unlock()
 	}
 	return ok, err

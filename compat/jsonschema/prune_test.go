@@ -848,3 +848,36 @@ func TestValidAtConcurrent(t *testing.T) {
 		require.NoError(t, <-done)
 	}
 }
+
+// TestValidCompiledRemembers checks that the answers of the library's compiled schemas
+// are remembered per node and value: the same as the library's, and asked of it once.
+func TestValidCompiledRemembers(t *testing.T) {
+	forceLibrary = true
+	defer func() { forceLibrary = false }()
+	var doc any
+	require.NoError(t, json.Unmarshal([]byte(`{"$schema": "http://json-schema.org/draft-07/schema#",
+		"type": "object", "required": ["kind"],
+		"properties": {"kind": {"enum": ["a", "b"]}, "n": {"type": "integer", "maximum": 3}}}`), &doc))
+	sc, err := NewSchemas([]Document{{Path: "a.json", Value: doc}})
+	require.NoError(t, err)
+	n, err := sc.schemaAt("a.json#")
+	require.NoError(t, err)
+	require.False(t, n.native)
+	require.NotNil(t, n.s)
+	values := []any{
+		map[string]any{"kind": "a"},
+		map[string]any{"kind": "c"},
+		map[string]any{"kind": "b", "n": json.Number("4")},
+		map[string]any{"n": json.Number("1")},
+		"not an object",
+	}
+	for _, v := range values {
+		require.Equal(t, n.s.Validate(v) == nil, valid(n, v), "%v", v)
+	}
+	kept := len(sc.prune.results)
+	require.Equal(t, len(values), kept, "one answer per value")
+	for _, v := range values {
+		require.Equal(t, n.s.Validate(v) == nil, valid(n, v), "%v, remembered", v)
+	}
+	require.Equal(t, kept, len(sc.prune.results), "answers asked again are not kept again")
+}

@@ -122,7 +122,7 @@ func valid(n *node, v any) bool {
 	if n.s == nil {
 		return n.types&typeOf(v) != 0 || (n.types == tAll)
 	}
-	return n.s.Validate(v) == nil
+	return n.side.validCompiled(n, v)
 }
 
 // maxFiniteRange bounds how many integers finiteValues enumerates.
