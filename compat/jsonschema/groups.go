@@ -48,6 +48,8 @@ type groupFile struct {
 	// libraryOnly is set when the document cannot be read natively whatever the other
 	// documents are (see nativeIndexOf).
 	libraryOnly bool
+	// size is the length of the file in bytes.
+	size int
 }
 
 // dirGroups is the split of two directories into groups.
@@ -55,6 +57,8 @@ type dirGroups struct {
 	oldFiles, newFiles []string
 	// groups lists each group's paths; every path of either version is in exactly one.
 	groups [][]string
+	// sizes holds each group's bytes, both versions together.
+	sizes []int
 	// oldLibrary and newLibrary are set when a version is certainly not read natively.
 	oldLibrary, newLibrary bool
 	// ignoreDocs are NEW's documents that mention the ignore keyword, the only ones
@@ -106,7 +110,7 @@ func scanSide(src compat.Source, keepIgnores bool, into *dirGroups) (files []str
 		return nil, nil, false, false
 	}
 	for _, f := range files {
-		d, _, err := readDocument(src, f)
+		d, data, err := readDocument(src, f)
 		if err != nil {
 			return nil, nil, false, false
 		}
@@ -114,6 +118,7 @@ func scanSide(src compat.Source, keepIgnores bool, into *dirGroups) (files []str
 		if !ok {
 			return nil, nil, false, false
 		}
+		g.size = len(data)
 		library = library || g.libraryOnly
 		scanned = append(scanned, g)
 		if keepIgnores && mentionsIgnore(d.Value) {
@@ -279,11 +284,33 @@ func groupDirs(old, new compat.Source) (*dirGroups, bool) {
 			members[r] = append(members[r], f)
 		}
 	}
-	for _, ps := range members {
-		sort.Strings(ps)
-		g.groups = append(g.groups, ps)
+	size := map[string]int{}
+	for _, side := range [][]groupFile{oldScan, newScan} {
+		for _, f := range side {
+			size[uf.find("f:"+f.path)] += f.size
+		}
 	}
-	sort.Slice(g.groups, func(i, j int) bool { return g.groups[i][0] < g.groups[j][0] })
+	type weighed struct {
+		paths []string
+		size  int
+	}
+	var groups []weighed
+	for r, ps := range members {
+		sort.Strings(ps)
+		groups = append(groups, weighed{ps, size[r]})
+	}
+	// The largest groups go first (see compareGroups). The report does not depend on
+	// the order.
+	sort.Slice(groups, func(i, j int) bool {
+		if groups[i].size != groups[j].size {
+			return groups[i].size > groups[j].size
+		}
+		return groups[i].paths[0] < groups[j].paths[0]
+	})
+	for _, w := range groups {
+		g.groups = append(g.groups, w.paths)
+		g.sizes = append(g.sizes, w.size)
+	}
 	return g, true
 }
 
@@ -379,22 +406,51 @@ func compareGrouped(ctx context.Context, old, new compat.Source, opts Options) (
 // documents, compiled schemas and memo, so memory grows with the number of workers.
 const maxGroupWorkers = 4
 
+// heavyGroupBytes is the size (both versions) from which a group counts as heavy: its
+// comparison may hold hundreds of megabytes (SchemaStore's vector.json, 2.4 MB, peaks at
+// 440 MB on its own). A variable so that tests can make every group heavy.
+var heavyGroupBytes = 1 << 20
+
 // compareGroups compares every group and returns each file's findings. Groups share
 // nothing, so they are compared on up to GOMAXPROCS goroutines (at most maxGroupWorkers);
 // a witness hook, which need not be safe for concurrent use, makes them one.
+//
+// Groups are taken largest first, so that the workers finish together instead of one
+// comparing the largest schema alone at the end. Heavy groups are compared one at a time,
+// all by the first worker, while the others take the light ones: two heavy groups at
+// once would add their peaks (SchemaStore: 0.95 GB instead of 0.7).
 func compareGroups(ctx context.Context, old, new compat.Source, opts Options, g *dirGroups, inOld, inNew map[string]bool) (map[string][]compat.Finding, error) {
 	perFile := make(map[string][]compat.Finding, len(g.oldFiles)+len(g.newFiles))
 	workers := min(runtime.GOMAXPROCS(0), maxGroupWorkers, len(g.groups))
 	if opts.OnWitness != nil {
 		workers = 1
 	}
-	var mu sync.Mutex
-	eg, gctx := errgroup.WithContext(ctx)
-	eg.SetLimit(workers)
-	for _, group := range g.groups {
-		if gctx.Err() != nil {
-			break // a group failed or the caller gave up: Wait says which
+	var heavy, light []int
+	for i, size := range g.sizes {
+		if size >= heavyGroupBytes {
+			heavy = append(heavy, i)
+		} else {
+			light = append(light, i)
 		}
+	}
+	var mu sync.Mutex
+	next := func(worker int) ([]string, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if worker == 0 && len(heavy) > 0 {
+			i := heavy[0]
+			heavy = heavy[1:]
+			return g.groups[i], true
+		}
+		if len(light) > 0 {
+			i := light[0]
+			light = light[1:]
+			return g.groups[i], true
+		}
+		return nil, false
+	}
+	eg, gctx := errgroup.WithContext(ctx)
+	for w := range workers {
 		eg.Go(func() (err error) {
 			defer func() {
 				// Compare's recover does not reach this goroutine: the whole
@@ -403,16 +459,21 @@ func compareGroups(ctx context.Context, old, new compat.Source, opts Options, g 
 					err = errWholeDirectory{}
 				}
 			}()
-			fs, err := compareGroup(gctx, old, new, opts, g, group, inOld, inNew)
-			if err != nil {
-				return err
+			for {
+				group, ok := next(w)
+				if !ok || gctx.Err() != nil {
+					return nil // a group failed or the caller gave up: Wait says which
+				}
+				fs, err := compareGroup(gctx, old, new, opts, g, group, inOld, inNew)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				for f, x := range fs {
+					perFile[f] = x
+				}
+				mu.Unlock()
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			for f, x := range fs {
-				perFile[f] = x
-			}
-			return nil
 		})
 	}
 	if err := eg.Wait(); err != nil {
@@ -422,6 +483,9 @@ func compareGroups(ctx context.Context, old, new compat.Source, opts Options, g 
 		// The first error is a group's (errWholeDirectory); the others may be the
 		// cancellation it caused.
 		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
 	return perFile, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -107,8 +108,15 @@ func TestGroupDirs(t *testing.T) {
 			if !ok {
 				t.Fatal("compared whole, want a split")
 			}
-			if !slices.EqualFunc(g.groups, tt.want, slices.Equal[[]string]) {
-				t.Errorf("groups %v, want %v", g.groups, tt.want)
+			// Groups come largest first (compareGroups takes them in that order); the
+			// split itself is compared in name order.
+			if len(g.sizes) != len(g.groups) || !slices.IsSortedFunc(g.sizes, func(a, b int) int { return b - a }) {
+				t.Errorf("group sizes %v not largest first", g.sizes)
+			}
+			byName := slices.Clone(g.groups)
+			slices.SortFunc(byName, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
+			if !slices.EqualFunc(byName, tt.want, slices.Equal[[]string]) {
+				t.Errorf("groups %v, want %v", byName, tt.want)
 			}
 			if !g.oldLibrary {
 				t.Error("draft-07 documents read natively")
@@ -126,6 +134,12 @@ func TestGroupedMatchesWhole(t *testing.T) {
 	t.Run("library only", func(t *testing.T) {
 		forceLibrary = true
 		defer func() { forceLibrary = false }()
+		groupedMatchesWhole(t, 90)
+	})
+	t.Run("every group heavy", func(t *testing.T) {
+		// compareGroups then compares the groups one after the other on one worker.
+		forceLibrary, heavyGroupBytes = true, 0
+		defer func() { forceLibrary, heavyGroupBytes = false, 1<<20 }()
 		groupedMatchesWhole(t, 90)
 	})
 }
