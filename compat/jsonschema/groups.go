@@ -434,20 +434,20 @@ func compareGroups(ctx context.Context, old, new compat.Source, opts Options, g 
 		}
 	}
 	var mu sync.Mutex
-	next := func(worker int) ([]string, bool) {
+	next := func(worker int) (group []string, isHeavy, ok bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		if worker == 0 && len(heavy) > 0 {
 			i := heavy[0]
 			heavy = heavy[1:]
-			return g.groups[i], true
+			return g.groups[i], true, true
 		}
 		if len(light) > 0 {
 			i := light[0]
 			light = light[1:]
-			return g.groups[i], true
+			return g.groups[i], false, true
 		}
-		return nil, false
+		return nil, false, false
 	}
 	eg, gctx := errgroup.WithContext(ctx)
 	for w := range workers {
@@ -460,13 +460,20 @@ func compareGroups(ctx context.Context, old, new compat.Source, opts Options, g 
 				}
 			}()
 			for {
-				group, ok := next(w)
+				group, isHeavy, ok := next(w)
 				if !ok || gctx.Err() != nil {
 					return nil // a group failed or the caller gave up: Wait says which
 				}
 				fs, err := compareGroup(gctx, old, new, opts, g, group, inOld, inNew)
 				if err != nil {
 					return err
+				}
+				if isHeavy {
+					// What the heavy group held is garbage now, but the collector's
+					// goal still follows its peak: the next heavy group would grow the
+					// heap to that goal before the next collection (SchemaStore: up
+					// to 1.13 GB of peak RSS instead of 0.8).
+					runtime.GC()
 				}
 				mu.Lock()
 				for f, x := range fs {
