@@ -1,8 +1,6 @@
 package jsonschema
 
 import (
-	"flag"
-	"os"
 	"testing"
 
 	"github.com/compatcheck/compatcheck/internal/selfcheck"
@@ -11,8 +9,4 @@ import (
 // TestMain turns on the engines' self-checks (internal/selfcheck) for the tests: every
 // memoized schema pair that let its findings go is checked to build them again exactly
 // as they were first made. Benchmarks run without them.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	selfcheck.EnableUnlessBenchmarking()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { selfcheck.Main(m) }

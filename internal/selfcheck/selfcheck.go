@@ -5,6 +5,7 @@ package selfcheck
 
 import (
 	"flag"
+	"os"
 	"sync/atomic"
 )
 
@@ -24,3 +25,13 @@ func EnableUnlessBenchmarking() {
 
 // Enabled reports whether the checks are on.
 func Enabled() bool { return on.Load() }
+
+// Main is a test binary's TestMain with the checks on: it parses the flags, enables the
+// checks unless benchmarks were asked for, runs the tests and exits with their status.
+// m is the *testing.M (an interface, so that the engines importing this package do not
+// import package testing).
+func Main(m interface{ Run() int }) {
+	flag.Parse()
+	EnableUnlessBenchmarking()
+	os.Exit(m.Run())
+}
