@@ -138,10 +138,30 @@ func TestGroupedMatchesWhole(t *testing.T) {
 	})
 	t.Run("every group heavy", func(t *testing.T) {
 		// compareGroups then compares the groups one after the other on one worker.
+		heavy := heavyGroupBytes
 		forceLibrary, heavyGroupBytes = true, 0
-		defer func() { forceLibrary, heavyGroupBytes = false, 1<<20 }()
+		defer func() { forceLibrary, heavyGroupBytes = false, heavy }()
 		groupedMatchesWhole(t, 90)
 	})
+}
+
+// TestCompareGroupsCanceled checks that a caller who gave up gets its context's error,
+// not a report of the groups compared so far, whether the groups are light or heavy.
+func TestCompareGroupsCanceled(t *testing.T) {
+	const d7 = `{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"}`
+	files := map[string]string{"a.json": d7, "b.json": d7, "c.json": d7}
+	old, new := mapSource("old", files), mapSource("new", files)
+	for _, heavy := range []int{1 << 20, 0} {
+		prev := heavyGroupBytes
+		heavyGroupBytes = heavy
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		rep, err := compareGrouped(ctx, old, new, Options{})
+		heavyGroupBytes = prev
+		if !errors.Is(err, context.Canceled) || rep != nil {
+			t.Errorf("heavy from %d bytes: got %v, %v; want no report and context.Canceled", heavy, rep, err)
+		}
+	}
 }
 
 func groupedMatchesWhole(t *testing.T, least int) {
